@@ -1,0 +1,106 @@
+"""The cost model: pure functions of one replication's volumes and the scenario's rates.
+
+Formulas (SPEC.md "Cost model", README "Cost model"):
+- agent_labor = staffed agent-hours / (1 - shrinkage) x wage x (1 + benefits load)
+- supervision = paid agent-hours / span of control x supervisor wage x (1 + benefits load)
+- agent_seats = FTE x (licence + desktop) per month x months; facilities = FTE x seat cost x months
+  where FTE = paid agent-hours / (paid hours per agent-day x days) and months = days / working days
+- telephony = inbound minutes (IVR + queue + inbound talk) x inbound rate + outbound callback
+  minutes x outbound rate + FTE x line cost x months + PBX x months
+- ivr, self_service, automation, outsourcing, programmes, overhead: usage x rate + fees x months
+Every component is reported and they sum to ``total_cost`` exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .kpis import measured, staffed_seconds_per_interval
+from .levers import CostInputs
+from .plan import EnginePlan
+from .records import ANSWERED, OUTSOURCED, SS_FAILED, SS_RESOLVED, Records
+
+COST_COMPONENTS: tuple[str, ...] = (
+    "agent_labor",
+    "supervision",
+    "agent_seats",
+    "facilities",
+    "telephony",
+    "ivr",
+    "self_service",
+    "automation",
+    "outsourcing",
+    "programmes",
+    "overhead",
+)
+
+
+def horizon_days(plan: EnginePlan) -> float:
+    """Simulated days that count for costs (the warm-up excluded)."""
+    total = plan.days * plan.intervals_per_day
+    counted = int((staffed_seconds_per_interval(plan) > 0).sum()) if plan.staffing.sum() > 0 else total
+    if plan.warmup_seconds <= 0:
+        return float(plan.days)
+    return plan.days * counted / total
+
+
+def replication_costs(records: Records, plan: EnginePlan, rates: CostInputs) -> dict[str, float]:
+    """Cost components of one replication (currency units over the simulated horizon)."""
+    r = measured(records, plan)
+    days = horizon_days(plan)
+    months = days / rates.working_days_per_month
+    staffed_hours = float(staffed_seconds_per_interval(plan).sum()) / 3600.0
+    paid_hours = staffed_hours / (1.0 - rates.shrinkage)
+    loaded_wage = rates.hourly_wage * (1.0 + rates.benefits_load)
+    fte = paid_hours / (rates.paid_hours_per_agent_day * days) if days > 0 else 0.0
+
+    is_call = r.kind != 1
+    ivr_minutes = float(np.nansum(r.ivr_s[is_call])) / 60.0
+    queue_minutes = float(np.nansum(r.wait_s)) / 60.0
+    inbound_talk = float(np.nansum(np.where(r.outcome == ANSWERED, r.handle_s, 0.0))) / 60.0
+    outbound_minutes = float(r.outbound_s.sum()) / 60.0
+    vendor = r.outcome == OUTSOURCED
+    vendor_minutes = float(np.nansum(r.handle_s[vendor])) / 60.0
+    vendor_calls = int(vendor.sum())
+    sessions = int(((r.outcome == SS_RESOLVED) | (r.outcome == SS_FAILED)).sum())
+
+    outsourcing = 0.0
+    if rates.outsource_per_minute or rates.outsource_per_call or rates.outsource_minimum_monthly or rates.outsource_monthly:
+        usage = vendor_minutes * rates.outsource_per_minute + vendor_calls * rates.outsource_per_call
+        outsourcing = max(usage, rates.outsource_minimum_monthly * months) + rates.outsource_monthly * months
+
+    costs = {
+        "agent_labor": paid_hours * loaded_wage,
+        "supervision": paid_hours / rates.span_of_control * rates.supervisor_hourly_wage * (1.0 + rates.benefits_load),
+        "agent_seats": fte * rates.per_agent_month * months,
+        "facilities": fte * rates.facility_per_agent_month * months,
+        "telephony": (ivr_minutes + queue_minutes + inbound_talk) * rates.inbound_per_minute
+        + outbound_minutes * rates.outbound_per_minute
+        + fte * rates.line_per_seat_month * months
+        + rates.pbx_monthly * months,
+        "ivr": ivr_minutes * rates.ivr_per_minute + rates.ivr_monthly * months,
+        "self_service": sessions * rates.self_service_per_session + rates.self_service_monthly * months,
+        "automation": fte * rates.automation_per_agent_month * months + rates.automation_monthly * months,
+        "outsourcing": outsourcing,
+        "programmes": rates.programmes_monthly * months,
+        "overhead": rates.overhead_monthly * months,
+    }
+    costs["total_cost"] = float(sum(costs.values()))
+    return costs
+
+
+def cost_ratios(kpis: dict[str, float], costs: dict[str, float]) -> dict[str, float]:
+    """cost_per_call, cost_per_contact and cost_per_resolved_contact."""
+    total = costs["total_cost"]
+    handled = kpis["calls_answered"] + kpis["ivr_contained"] + kpis["self_service_sessions"]
+
+    def ratio(den: float) -> float:
+        return total / den if den > 0 else float("nan")
+
+    return {
+        "cost_per_call": ratio(kpis["calls_answered"]),
+        "cost_per_contact": ratio(handled),
+        "cost_per_resolved_contact": ratio(kpis["needs_resolved"]),
+    }
+
+

@@ -1,0 +1,623 @@
+"""The SimPy model of a call center: arrivals, self-service, IVR, queues and routing, callbacks,
+agents, repeats and redials. Emits one row per contact as numpy columns (``records``).
+
+Design, and why:
+- Every customer need and all its random attributes are drawn up front, vectorised, by inverse
+  CDF from named streams (``streams``). A lever that changes one contact's fate therefore leaves
+  every other contact's draws as they were: common random numbers between scenarios.
+- The SimPy environment is driven by event callbacks rather than one process per call: a call is
+  a row index, and its events are ``Timeout``s whose value is that index. This is the same
+  discrete-event semantics as the textbook process model at a fraction of the cost (see
+  ``benchmarks/bench_engine.py``).
+- Queues are FCFS deques per (contact type, priority) with lazy deletion: a caller who abandons
+  or is handed to a vendor is marked, and skipped when they reach the head.
+- Agents of a group are interchangeable, so a group is three counters (idle, busy, leaving).
+  Staffing changes at interval boundaries; an agent whose shift ends mid-call finishes it first.
+  At close, arrivals stop and the agents on the floor drain the queue before leaving.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import numpy as np
+import simpy
+from simpy.events import Timeout
+
+from .plan import EnginePlan
+from .records import (
+    ABANDONED,
+    ANSWERED,
+    CALLBACK_ANSWERED,
+    CALLBACK_FAILED,
+    CONTAINED,
+    KIND_CALL,
+    KIND_REDIAL,
+    KIND_REPEAT,
+    KIND_SS_FAILED_CALL,
+    KIND_SS_SESSION,
+    OUTSOURCED,
+    SS_FAILED,
+    SS_RESOLVED,
+    UNSERVED,
+    Records,
+)
+
+_INF = math.inf
+# Status of a contact while the simulation runs.
+_NOT_QUEUED, _WAITING, _CB_WAITING, _IN_SERVICE, _DONE = 0, 1, 2, 3, 4
+_GROUP_BITS = 64  # completion events carry contact * 64 + group
+
+
+def business_shift(plan: EnginePlan, t: np.ndarray | float, delay: np.ndarray | float) -> np.ndarray:
+    """Time ``delay`` seconds of opening hours after ``t``.
+
+    Customers come back (repeats, redials) when the center is open: a delay counts only open
+    hours, so a caller whose delay runs past close rings the next morning, spread as the delay
+    is, rather than all at 08:00.
+    """
+    t = np.asarray(t, dtype=float)
+    L = plan.close_seconds - plan.open_seconds
+    day = np.floor(t / 86400.0)
+    within = np.clip(t - day * 86400.0 - plan.open_seconds, 0.0, L)
+    b = day * L + within + np.asarray(delay, dtype=float)
+    nday = np.floor(b / L)
+    return nday * 86400.0 + plan.open_seconds + (b - nday * L)
+
+
+class CallCenterModel:
+    """One replication of one scenario. ``run()`` returns the per-contact records."""
+
+    def __init__(self, plan: EnginePlan, streams: dict[str, np.random.Generator]) -> None:
+        self.plan = plan
+        self.streams = streams
+        self.env = simpy.Environment()
+        self._secondary = streams["secondary"]
+        self._connect_rng = streams["callback_connect"]
+
+    # ------------------------------------------------------------------ set-up (vectorised)
+    def _draw_needs(self) -> np.ndarray:
+        """Arrival times of customer needs: non-homogeneous Poisson, piecewise constant per interval."""
+        p, s = self.plan, self.streams
+        n_int = p.intervals_per_day
+        mult = np.ones(p.days)
+        if p.daily_cv > 0:
+            shape = 1.0 / p.daily_cv**2
+            mult = s["daily_volume"].gamma(shape, 1.0 / shape, size=p.days)
+        lam = p.calls_per_day * mult[:, None] * p.profile[None, :]
+        counts = s["arrival_counts"].poisson(lam)
+        starts = (np.arange(p.days)[:, None] * 86400.0 + p.open_seconds + np.arange(n_int)[None, :] * p.interval_seconds)
+        total = int(counts.sum())
+        offsets = s["arrival_times"].random(total) * p.interval_seconds
+        times = np.repeat(starts.ravel(), counts.ravel()) + offsets
+        return np.sort(times)
+
+    def _build_contacts(self) -> None:
+        p, s = self.plan, self.streams
+        t_need = self._draw_needs()
+        n = len(t_need)
+        types = p.types
+        cum = np.cumsum([t.share for t in types])
+        cum[-1] = 1.0
+        ktype = np.searchsorted(cum, s["contact_type"].random(n), side="right").astype(np.int64)
+        ktype = np.minimum(ktype, len(types) - 1)
+        u_handle = s["handle_time"].random(n)
+        u_pat = s["patience"].random(n)
+        u_ivr = s["ivr_time"].random(n)
+        u_cont = s["ivr_containment"].random(n)
+        u_ssa = s["self_service"].random(n)
+        u_sss = s["self_service_success"].random(n)
+        u_fcr = s["fcr"].random(n)
+        u_rep = s["repeat_delay"].random(n)
+        u_cb = s["callback"].random(n)
+        u_rd = s["redial"].random(n)
+        u_rdd = s["redial_delay"].random(n)
+        u_vip = s["priority"].random(n)
+        u_false = s["false_resolution"].random(n)
+
+        def per_type(attr: str) -> np.ndarray:
+            return np.array([getattr(t, attr) for t in types], dtype=float)[ktype]
+
+        adopt = u_ssa < per_type("ss_adoption")
+        ss_ok = adopt & (u_sss < per_type("ss_success"))
+        ss_fail = adopt & ~ss_ok
+        call_t = t_need + np.where(ss_fail, p.ss_session_seconds, 0.0)
+        ivr = p.ivr_time.ppf(u_ivr) if p.ivr_time is not None else np.zeros(n)
+        is_call = ~ss_ok
+        contained = is_call & (u_cont < per_type("ivr_containment"))
+        handle_fac = np.full(n, p.handle_factor)
+        handle_fac *= np.where(is_call & ~contained, per_type("remaining_handle_factor"), 1.0)
+        handle_fac *= np.where(ss_fail, per_type("ss_failed_handle_factor"), 1.0)
+        handle = np.empty(n)
+        patience = np.full(n, _INF)
+        for k, tp in enumerate(types):
+            m = ktype == k
+            handle[m] = tp.handle.ppf(u_handle[m])
+            if tp.patience is not None:
+                patience[m] = tp.patience.ppf(u_pat[m])
+        handle *= handle_fac
+        prio = np.array([t.priority for t in types], dtype=np.int64)[ktype]
+        if p.vip_share > 0:
+            prio = np.where(u_vip < p.vip_share, 0, prio)
+        fcr_ok = u_fcr < per_type("fcr")
+        rep_delay = np.empty(n)
+        for k, tp in enumerate(types):
+            m = ktype == k
+            rep_delay[m] = tp.repeat_delay.ppf(u_rep[m])
+        redial_delay = p.redial_delay.ppf(u_rdd) if p.redial_delay is not None else np.zeros(n)
+
+        # Self-service sessions are contacts of their own (rows), resolved or not.
+        ss_idx = np.flatnonzero(adopt)
+        call_idx = np.flatnonzero(is_call)
+        m_ss, m_call = len(ss_idx), len(call_idx)
+        rows = m_ss + m_call
+        self.n_needs = n
+        R = self.rec = Records.empty(rows)
+        R.need[:m_ss] = ss_idx
+        R.kind[:m_ss] = KIND_SS_SESSION
+        R.ctype[:m_ss] = ktype[ss_idx]
+        R.priority[:m_ss] = prio[ss_idx]
+        R.arrival_s[:m_ss] = t_need[ss_idx]
+        R.outcome[:m_ss] = np.where(ss_ok[ss_idx], SS_RESOLVED, SS_FAILED)
+        R.resolved[:m_ss] = ss_ok[ss_idx] & (u_false[ss_idx] >= p.false_ss_share)
+        R.need[m_ss:] = call_idx
+        R.kind[m_ss:] = np.where(ss_fail[call_idx], KIND_SS_FAILED_CALL, KIND_CALL)
+        R.ctype[m_ss:] = ktype[call_idx]
+        R.priority[m_ss:] = prio[call_idx]
+        R.arrival_s[m_ss:] = call_t[call_idx]
+        R.ivr_s[m_ss:] = ivr[call_idx]
+        cont = contained[call_idx]
+        R.outcome[m_ss:][cont] = CONTAINED
+        R.resolved[m_ss:] = cont & (u_false[call_idx] >= p.false_containment_share)
+
+        # Leaky automation: needs "resolved" by self-service or the IVR that were not really helped.
+        leak_ss = ss_ok & (u_false < p.false_ss_share)
+        leak_ivr = contained & (u_false < p.false_containment_share)
+        self._pending_repeats = [(float(t_need[i]), int(i)) for i in np.flatnonzero(leak_ss)]
+        self._pending_repeats += [(float(call_t[i] + ivr[i]), int(i)) for i in np.flatnonzero(leak_ivr)]
+
+        # Per-contact engine state, as flat Python lists (fast scalar access in callbacks).
+        q_rows = m_ss + np.flatnonzero(~cont)
+        qtime = (call_t + ivr)[call_idx]
+        self.queue_entry_rows = q_rows[np.argsort(qtime[~cont], kind="stable")]
+        self.need_of = R.need.tolist()
+        self.ktype = R.ctype.tolist()
+        self.prio = R.priority.tolist()
+        self.qtime = [0.0] * rows
+        for r, qt in zip(range(m_ss, rows), qtime.tolist()):
+            self.qtime[r] = qt
+        self.status = [_NOT_QUEUED] * rows
+        # Attributes of the need, used by each of its call rows.
+        self.n_handle = handle.tolist()
+        self.n_patience = patience.tolist()
+        self.n_fcr_ok = fcr_ok.tolist()
+        self.n_rep_delay = rep_delay.tolist()
+        self.n_cb = u_cb.tolist()
+        self.n_redial = u_rd.tolist()
+        self.n_redial_delay = redial_delay.tolist()
+        self.n_ktype = ktype.tolist()
+        self.n_prio = prio.tolist()
+        # Row-level overrides for contacts created during the run (repeats, redials).
+        self.row_handle: dict[int, float] = {}
+        self.row_patience: dict[int, float] = {}
+        self.row_fcr_ok: dict[int, bool] = {}
+        self.row_cb: dict[int, float] = {}
+        self.row_redial: dict[int, tuple[float, float]] = {}
+        self.row_rep_delay: dict[int, float] = {}
+        # Outputs filled during the run.
+        self.answer = [math.nan] * rows
+        self.wait = [math.nan] * rows
+        self.handle_out = [math.nan] * rows
+        self.group_out = [-1] * rows
+        self.outcome = R.outcome.tolist()
+        self.resolved = R.resolved.tolist()
+        self.outbound = [0.0] * rows
+        self.busy = [0.0] * rows
+        self.cb_accepted = [False] * rows
+        self.attempts = [0] * rows
+        # Dynamic rows appended during the run.
+        self.dyn_rows: list[tuple[int, int, int, int, float, float]] = []  # need, kind, ktype, prio, arrival, ivr
+
+    # ------------------------------------------------------------------ routing tables
+    def _build_routing(self) -> None:
+        p = self.plan
+        G, K = len(p.group_names), len(p.types)
+        self.idle = [0] * G
+        self.busy_n = [0] * G
+        self.leaving = [0] * G
+        self.on_shift = [0] * G
+        self.closing = False
+        prios = sorted({t.priority for t in p.types} | ({0} if p.vip_share > 0 else set()))
+        self.prio_levels = prios
+        self.queues = [{pr: deque() for pr in prios} for _ in range(K)]
+        self.waiting = [0] * K
+        # For an arriving call: groups that may take it at once (no overflow delay).
+        self.immediate = []
+        self.delayed = []
+        for k in range(K):
+            tg = p.type_groups(k)
+            self.immediate.append([(g, f) for g, d, f in tg if d <= 0])
+            self.delayed.append(sorted({d for g, d, f in tg if d > 0}))
+        self.type_groups = [p.type_groups(k) for k in range(K)]
+        self.group_skills = [list(s) for s in p.group_skills]
+        self.mean_handle = [t.handle.mean * p.handle_factor for t in p.types]
+        self.single = G == 1 and K == 1 and len(prios) == 1 and not self.delayed[0]
+
+    # ------------------------------------------------------------------ run
+    def run(self) -> Records:
+        self._build_contacts()
+        self._build_routing()
+        env = self.env
+        p = self.plan
+        # Staffing changes at every interval start; the close of each day drains the queue.
+        for d in range(p.days):
+            for j in range(p.intervals_per_day):
+                t = d * 86400.0 + p.open_seconds + j * p.interval_seconds
+                ev = Timeout(env, t, (d, j))
+                ev.callbacks.append(self._on_interval)
+            if not p.round_the_clock:
+                ev = Timeout(env, d * 86400.0 + p.close_seconds, d)
+                ev.callbacks.append(self._on_close)
+        self._feed_pos = 0
+        self._feed_rows = self.queue_entry_rows.tolist()
+        if self._feed_rows:
+            ev = Timeout(env, self.qtime[self._feed_rows[0]], None)
+            ev.callbacks.append(self._on_feed)
+        for t, need in self._pending_repeats:
+            self._schedule_repeat(need, t, from_now=False)
+        env.run()
+        return self._collect()
+
+    def _on_feed(self, ev: Timeout) -> None:
+        rows = self._feed_rows
+        qtime = self.qtime
+        pos = self._feed_pos
+        now = self.env.now
+        n = len(rows)
+        # Several queue entries may share an instant; take them all, then schedule the next.
+        while pos < n and qtime[rows[pos]] <= now:
+            self._enter_queue(rows[pos])
+            pos += 1
+        self._feed_pos = pos
+        if pos < n:
+            nxt = Timeout(self.env, qtime[rows[pos]] - now, None)
+            nxt.callbacks.append(self._on_feed)
+
+    # ------------------------------------------------------------------ attributes
+    def _handle_base(self, r: int) -> float:
+        h = self.row_handle.get(r)
+        return self.n_handle[self.need_of[r]] if h is None else h
+
+    def _patience(self, r: int) -> float:
+        v = self.row_patience.get(r)
+        return self.n_patience[self.need_of[r]] if v is None else v
+
+    # ------------------------------------------------------------------ queue entry
+    def _enter_queue(self, r: int) -> None:
+        k = self.ktype[r]
+        idle = self.idle
+        for g, f in self.immediate[k]:
+            if idle[g] > 0:
+                idle[g] -= 1
+                self.busy_n[g] += 1
+                self._start(r, g, f)
+                return
+        now = self.env.now
+        cb = self.plan.callback
+        if cb is not None:
+            u = self.row_cb.get(r)
+            if u is None:
+                u = self.n_cb[self.need_of[r]]
+            if u < cb.acceptance and self._expected_wait(k) > cb.threshold_seconds:
+                self.cb_accepted[r] = True
+                self.wait[r] = 0.0
+                self.status[r] = _CB_WAITING
+                self.queues[k][self.prio[r]].append(r)
+                self.waiting[k] += 1
+                return
+        self.status[r] = _WAITING
+        self.queues[k][self.prio[r]].append(r)
+        self.waiting[k] += 1
+        env = self.env
+        pat = self._patience(r)
+        if pat < _INF:
+            ev = Timeout(env, pat, r)
+            ev.callbacks.append(self._on_patience)
+        for d in self.delayed[k]:
+            ev = Timeout(env, d, r)
+            ev.callbacks.append(self._on_overflow)
+        out = self.plan.outsource
+        if out is not None and out.after_seconds < pat:
+            ev = Timeout(env, out.after_seconds, r)
+            ev.callbacks.append(self._on_outsource)
+
+    def _expected_wait(self, k: int) -> float:
+        """The wait announced to a caller: people ahead x AHT / agents who can take the call."""
+        agents = 0
+        for g, d, f in self.type_groups[k]:
+            agents += self.on_shift[g]
+        if agents <= 0:
+            return _INF
+        return (self.waiting[k] + 1) * self.mean_handle[k] / agents
+
+    # ------------------------------------------------------------------ service
+    def _start(self, r: int, g: int, factor: float) -> None:
+        env = self.env
+        now = env.now
+        if self.status[r] == _CB_WAITING:
+            self._attempt_callback(r, g, factor)
+            return
+        self.status[r] = _IN_SERVICE
+        h = self._handle_base(r) * factor
+        self.answer[r] = now
+        self.wait[r] = now - self.qtime[r]
+        self.handle_out[r] = h
+        self.busy[r] = h
+        self.group_out[r] = g
+        self.outcome[r] = ANSWERED
+        ev = Timeout(env, h, r * _GROUP_BITS + g)
+        ev.callbacks.append(self._on_done)
+
+    def _attempt_callback(self, r: int, g: int, factor: float) -> None:
+        """An agent calls the customer back: connect, or a failed attempt and maybe a retry later."""
+        cb = self.plan.callback
+        env = self.env
+        self.attempts[r] += 1
+        self.group_out[r] = g
+        if self._connect_rng.random() < cb.connect_rate:
+            h = self._handle_base(r) * factor
+            self.status[r] = _IN_SERVICE
+            self.answer[r] = env.now
+            self.handle_out[r] = h
+            self.busy[r] += h
+            self.outbound[r] += h
+            self.outcome[r] = CALLBACK_ANSWERED
+            ev = Timeout(env, h, r * _GROUP_BITS + g)
+            ev.callbacks.append(self._on_done)
+            return
+        a = cb.attempt_seconds
+        self.busy[r] += a
+        self.outbound[r] += a
+        self.status[r] = _NOT_QUEUED
+        if self.attempts[r] >= cb.max_attempts:
+            self.outcome[r] = CALLBACK_FAILED
+            self.status[r] = _DONE
+        else:
+            retry = Timeout(env, a + cb.retry_delay_seconds, r)
+            retry.callbacks.append(self._on_callback_retry)
+        ev = Timeout(env, a, -1 * _GROUP_BITS + g)  # the agent is busy dialling
+        ev.callbacks.append(self._on_agent_free_event)
+
+    def _on_callback_retry(self, ev: Timeout) -> None:
+        r = ev._value
+        k = self.ktype[r]
+        self.status[r] = _CB_WAITING
+        for g, f in self.immediate[k]:
+            if self.idle[g] > 0:
+                self.idle[g] -= 1
+                self.busy_n[g] += 1
+                self._start(r, g, f)
+                return
+        self.queues[k][self.prio[r]].append(r)
+        self.waiting[k] += 1
+
+    def _on_done(self, ev: Timeout) -> None:
+        r, g = divmod(ev._value, _GROUP_BITS)
+        self.status[r] = _DONE
+        self._resolve(r)
+        self._agent_free(g)
+
+    def _on_agent_free_event(self, ev: Timeout) -> None:
+        self._agent_free(ev._value % _GROUP_BITS)
+
+    def _resolve(self, r: int) -> None:
+        ok = self.row_fcr_ok.get(r)
+        if ok is None:
+            ok = self.n_fcr_ok[self.need_of[r]]
+        if ok:
+            self.resolved[r] = True
+        else:
+            self._schedule_repeat(self.need_of[r], self.env.now, from_now=True, row=r)
+
+    def _agent_free(self, g: int) -> None:
+        self.busy_n[g] -= 1
+        if self.leaving[g] > 0 and not self.closing:
+            self.leaving[g] -= 1
+            return
+        r, f = self._next_call(g)
+        if r < 0:
+            if self.closing:
+                self.leaving[g] = max(0, self.leaving[g] - 1)
+                return
+            self.idle[g] += 1
+            return
+        self.busy_n[g] += 1
+        self._start(r, g, f)
+
+    def _next_call(self, g: int) -> tuple[int, float]:
+        """The call group ``g`` takes next: best priority, then longest waiting (FCFS per type)."""
+        status = self.status
+        qtime = self.qtime
+        now = self.env.now
+        best_r, best_key, best_f, best_k = -1, None, 1.0, -1
+        for k, delay, f in self.group_skills[g]:
+            if self.waiting[k] == 0:
+                continue
+            for pr, q in self.queues[k].items():
+                while q and status[q[0]] != _WAITING and status[q[0]] != _CB_WAITING:
+                    q.popleft()
+                if not q:
+                    continue
+                head = q[0]
+                if delay > 0 and now - qtime[head] < delay and status[head] == _WAITING:
+                    continue
+                key = (pr, qtime[head])
+                if best_key is None or key < best_key:
+                    best_r, best_key, best_f, best_k = head, key, f, k
+                break  # lower priority queues of this type come after this one
+        if best_r >= 0:
+            self.queues[best_k][best_key[0]].popleft()
+            self.waiting[best_k] -= 1
+        return best_r, best_f
+
+    # ------------------------------------------------------------------ timers
+    def _on_patience(self, ev: Timeout) -> None:
+        r = ev._value
+        if self.status[r] != _WAITING:
+            return
+        self.status[r] = _DONE
+        self.waiting[self.ktype[r]] -= 1
+        now = self.env.now
+        self.wait[r] = now - self.qtime[r]
+        self.outcome[r] = ABANDONED
+        p = self.plan
+        if p.redial_probability > 0:
+            rd = self.row_redial.get(r)
+            if rd is None:
+                n = self.need_of[r]
+                rd = (self.n_redial[n], self.n_redial_delay[n])
+            if rd[0] < p.redial_probability:
+                self._new_contact(self.need_of[r], KIND_REDIAL, now, rd[1])
+
+    def _on_overflow(self, ev: Timeout) -> None:
+        r = ev._value
+        if self.status[r] != _WAITING:
+            return
+        k = self.ktype[r]
+        waited = self.env.now - self.qtime[r]
+        for g, d, f in self.type_groups[k]:
+            if d <= waited and self.idle[g] > 0:
+                # Take this caller out of its queue: lazy deletion keeps the deque valid.
+                self.status[r] = _NOT_QUEUED
+                self.waiting[k] -= 1
+                self.idle[g] -= 1
+                self.busy_n[g] += 1
+                self._start(r, g, f)
+                return
+
+    def _on_outsource(self, ev: Timeout) -> None:
+        r = ev._value
+        if self.status[r] != _WAITING:
+            return
+        self.status[r] = _DONE
+        self.waiting[self.ktype[r]] -= 1
+        now = self.env.now
+        h = self._handle_base(r) * self.plan.outsource.handle_time_factor
+        self.answer[r] = now
+        self.wait[r] = now - self.qtime[r]
+        self.handle_out[r] = h
+        self.outcome[r] = OUTSOURCED
+        self._resolve(r)
+
+    # ------------------------------------------------------------------ staffing
+    def _on_interval(self, ev: Timeout) -> None:
+        d, j = ev._value
+        self.closing = False
+        staffing = self.plan.staffing
+        for g in range(len(self.idle)):
+            self._set_staffing(g, int(staffing[g, j]))
+
+    def _on_close(self, ev: Timeout) -> None:
+        self.closing = True
+        for g in range(len(self.idle)):
+            self.idle[g] = 0
+            self.on_shift[g] = 0
+            self.leaving[g] = self.busy_n[g]
+
+    def _set_staffing(self, g: int, target: int) -> None:
+        diff = target - self.on_shift[g]
+        self.on_shift[g] = target
+        if diff > 0:
+            cancel = min(self.leaving[g], diff)
+            self.leaving[g] -= cancel
+            diff -= cancel
+            while diff > 0:
+                r, f = self._next_call(g)
+                if r < 0:
+                    break
+                self.busy_n[g] += 1
+                diff -= 1
+                self._start(r, g, f)
+            self.idle[g] += diff
+        elif diff < 0:
+            need = -diff
+            gone = min(self.idle[g], need)
+            self.idle[g] -= gone
+            self.leaving[g] += need - gone
+
+    # ------------------------------------------------------------------ repeats and redials
+    def _schedule_repeat(self, need: int, t: float, from_now: bool, row: int | None = None) -> None:
+        delay = self.row_rep_delay.get(row) if row is not None else None
+        if delay is None:
+            delay = self.n_rep_delay[need]
+        self._new_contact(need, KIND_REPEAT, t, delay)
+
+    def _new_contact(self, need: int, kind: int, t: float, delay: float) -> None:
+        """A contact created during the run: it rings after ``delay`` open-hours seconds."""
+        p = self.plan
+        when = float(business_shift(p, t, delay))
+        if when >= p.horizon_end:
+            return
+        u = self._secondary.random(8)
+        k = self.n_ktype[need]
+        tp = p.types[k]
+        ivr = float(p.ivr_time.ppf(u[0:1])[0]) if p.ivr_time is not None else 0.0
+        r = len(self.status)
+        self.dyn_rows.append((need, kind, k, self.n_prio[need], when, ivr))
+        self.need_of.append(need)
+        self.ktype.append(k)
+        self.prio.append(self.n_prio[need])
+        self.qtime.append(when + ivr)
+        self.status.append(_NOT_QUEUED)
+        for lst, v in ((self.answer, math.nan), (self.wait, math.nan), (self.handle_out, math.nan),
+                       (self.group_out, -1), (self.outcome, UNSERVED), (self.resolved, False),
+                       (self.outbound, 0.0), (self.busy, 0.0), (self.cb_accepted, False), (self.attempts, 0)):
+            lst.append(v)
+        self.row_handle[r] = float(tp.handle.ppf(u[1:2])[0]) * p.handle_factor * tp.remaining_handle_factor
+        self.row_patience[r] = float(tp.patience.ppf(u[2:3])[0]) if tp.patience is not None else _INF
+        self.row_fcr_ok[r] = bool(u[3] < tp.fcr)
+        self.row_cb[r] = float(u[4])
+        self.row_redial[r] = (float(u[5]), float(p.redial_delay.ppf(u[6:7])[0]) if p.redial_delay is not None else 0.0)
+        self.row_rep_delay[r] = float(tp.repeat_delay.ppf(u[7:8])[0])
+        ev = Timeout(self.env, when + ivr - self.env.now, r)
+        ev.callbacks.append(lambda e: self._enter_queue(e._value))
+
+    # ------------------------------------------------------------------ output
+    def _collect(self) -> Records:
+        R = self.rec
+        base = len(R)
+        extra = len(self.dyn_rows)
+        if extra:
+            R = R.extended(extra)
+            dyn = np.array([d[:4] for d in self.dyn_rows], dtype=np.int64).reshape(-1, 4)
+            R.need[base:] = dyn[:, 0]
+            R.kind[base:] = dyn[:, 1]
+            R.ctype[base:] = dyn[:, 2]
+            R.priority[base:] = dyn[:, 3]
+            R.arrival_s[base:] = [d[4] for d in self.dyn_rows]
+            R.ivr_s[base:] = [d[5] for d in self.dyn_rows]
+        outcome = np.array(self.outcome, dtype=np.int8)
+        status = np.array(self.status, dtype=np.int8)
+        # Still waiting when everything else has finished: offered, never answered.
+        waiting_at_end = (status == _WAITING) | (status == _CB_WAITING)
+        outcome[waiting_at_end] = np.where(np.array(self.cb_accepted)[waiting_at_end], CALLBACK_FAILED, UNSERVED)
+        R.outcome[:] = outcome
+        queued_rows = (outcome != CONTAINED) & (outcome != SS_RESOLVED) & (outcome != SS_FAILED)
+        R.queue_s[:] = np.where(queued_rows, np.array(self.qtime), np.nan)
+        R.answer_s[:] = self.answer
+        R.wait_s[:] = self.wait
+        R.handle_s[:] = self.handle_out
+        R.group[:] = self.group_out
+        R.resolved[:] = self.resolved
+        R.outbound_s[:] = self.outbound
+        R.busy_s[:] = self.busy
+        R.callback[:] = self.cb_accepted
+        R.attempts[:] = self.attempts
+        R.n_needs = self.n_needs
+        return R
+
+
+def simulate_replication(plan: EnginePlan, streams: dict[str, np.random.Generator]) -> Records:
+    """Run one replication and return its per-contact records."""
+    return CallCenterModel(plan, streams).run()

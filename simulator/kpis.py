@@ -1,0 +1,179 @@
+"""KPIs of one replication: pure functions of its records (formulas as in SPEC.md, README "KPIs").
+
+Statistics cover contacts that start after the warm-up. Callbacks count as offered calls; an
+accepted callback is answered within target when the caller's live wait (to the moment they
+accepted) was within target and the callback later connected.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .plan import EnginePlan
+from .records import (
+    ABANDONED,
+    ANSWERED,
+    CALLBACK_ANSWERED,
+    CONTAINED,
+    KIND_REDIAL,
+    KIND_REPEAT,
+    KIND_SS_SESSION,
+    OUTSOURCED,
+    SS_FAILED,
+    SS_RESOLVED,
+    Records,
+)
+
+KPI_NAMES: tuple[str, ...] = (
+    "contacts",
+    "calls_offered",
+    "calls_answered",
+    "calls_abandoned",
+    "ivr_contained",
+    "self_service_resolved",
+    "self_service_sessions",
+    "callbacks_accepted",
+    "repeat_contacts",
+    "redials",
+    "calls_outsourced",
+    "needs_resolved",
+    "service_level",
+    "asa_seconds",
+    "abandonment_rate",
+    "occupancy",
+    "aht_seconds",
+    "staffed_agent_hours",
+)
+
+# A wait-time histogram per replication (answered calls), for the report's distribution chart.
+WAIT_BINS = np.concatenate([np.arange(0, 600, 10.0), [np.inf]])
+
+
+def measured(records: Records, plan: EnginePlan) -> Records:
+    """Contacts that start after the warm-up."""
+    start = plan.open_seconds + plan.warmup_seconds
+    if plan.warmup_seconds <= 0:
+        return records
+    return records.select(records.arrival_s >= start)
+
+
+def staffed_seconds_per_interval(plan: EnginePlan) -> np.ndarray:
+    """Scheduled agent-seconds per (day, interval), zero inside the warm-up."""
+    per_day = plan.staffing.sum(axis=0).astype(float) * plan.interval_seconds
+    mat = np.tile(per_day, (plan.days, 1))
+    starts = (np.arange(plan.days)[:, None] * 86400.0 + plan.open_seconds
+              + np.arange(plan.intervals_per_day)[None, :] * plan.interval_seconds)
+    mat[starts < plan.open_seconds + plan.warmup_seconds] = 0.0
+    return mat
+
+
+def replication_kpis(records: Records, plan: EnginePlan) -> dict[str, float]:
+    """Every KPI (but costs) of one replication."""
+    r = measured(records, plan)
+    out = r.outcome
+    offered_mask = ~np.isnan(r.queue_s)
+    answered_mask = (out == ANSWERED) | (out == CALLBACK_ANSWERED) | (out == OUTSOURCED)
+    offered = int(offered_mask.sum())
+    answered = int(answered_mask.sum())
+    abandoned = int((out == ABANDONED).sum())
+    within = answered_mask & (r.wait_s <= plan.target_seconds)
+    staffed = float(staffed_seconds_per_interval(plan).sum())
+    busy = float(r.busy_s.sum())
+    return {
+        "contacts": float(len(r)),
+        "calls_offered": float(offered),
+        "calls_answered": float(answered),
+        "calls_abandoned": float(abandoned),
+        "ivr_contained": float((out == CONTAINED).sum()),
+        "self_service_resolved": float((out == SS_RESOLVED).sum()),
+        "self_service_sessions": float(((out == SS_RESOLVED) | (out == SS_FAILED)).sum()),
+        "callbacks_accepted": float(r.callback.sum()),
+        "repeat_contacts": float((r.kind == KIND_REPEAT).sum()),
+        "redials": float((r.kind == KIND_REDIAL).sum()),
+        "calls_outsourced": float((out == OUTSOURCED).sum()),
+        "needs_resolved": float(r.resolved.sum()),
+        "service_level": within.sum() / offered if offered else np.nan,
+        "asa_seconds": float(np.mean(r.wait_s[answered_mask])) if answered else np.nan,
+        "abandonment_rate": abandoned / offered if offered else np.nan,
+        "occupancy": busy / staffed if staffed > 0 else np.nan,
+        "aht_seconds": float(np.mean(r.handle_s[answered_mask])) if answered else np.nan,
+        "staffed_agent_hours": staffed / 3600.0,
+    }
+
+
+def wait_histogram(records: Records, plan: EnginePlan) -> np.ndarray:
+    r = measured(records, plan)
+    answered_mask = (r.outcome == ANSWERED) | (r.outcome == CALLBACK_ANSWERED) | (r.outcome == OUTSOURCED)
+    counts, _ = np.histogram(r.wait_s[answered_mask], bins=WAIT_BINS)
+    return counts
+
+
+def _busy_by_interval(r: Records, plan: EnginePlan, edges: np.ndarray) -> np.ndarray:
+    """Agent busy seconds inside each [edges[i], edges[i+1]) (integral of the busy-agent count)."""
+    start = np.where(np.isnan(r.answer_s), r.queue_s, r.answer_s)
+    ok = (r.busy_s > 0) & ~np.isnan(start)
+    s, e = start[ok], start[ok] + r.busy_s[ok]
+    times = np.concatenate([s, e])
+    steps = np.concatenate([np.ones(len(s)), -np.ones(len(e))])
+    order = np.argsort(times, kind="stable")
+    times, steps = times[order], steps[order]
+    level = np.cumsum(steps)
+    # area under the step function up to each time
+    area = np.concatenate([[0.0], np.cumsum(level[:-1] * np.diff(times))]) if len(times) else np.zeros(0)
+
+    def area_at(t: np.ndarray) -> np.ndarray:
+        if len(times) == 0:
+            return np.zeros(len(t))
+        idx = np.searchsorted(times, t, side="right") - 1
+        out = np.zeros(len(t))
+        m = idx >= 0
+        out[m] = area[idx[m]] + level[idx[m]] * (t[m] - times[idx[m]])
+        return out
+
+    a = area_at(edges)
+    return np.diff(a)
+
+
+def interval_table(records: Records, plan: EnginePlan) -> pd.DataFrame:
+    """Per-interval statistics for one replication, one row per (day, interval)."""
+    r = measured(records, plan)
+    n_int, L = plan.intervals_per_day, plan.interval_seconds
+    offered_mask = ~np.isnan(r.queue_s)
+    q = r.queue_s[offered_mask]
+    day = np.floor(q / 86400.0).astype(np.int64)
+    j = np.clip(((q - day * 86400.0 - plan.open_seconds) // L).astype(np.int64), 0, n_int - 1)
+    cell = np.clip(day, 0, plan.days - 1) * n_int + j
+    size = plan.days * n_int
+    out = r.outcome[offered_mask]
+    wait = r.wait_s[offered_mask]
+    answered = (out == ANSWERED) | (out == CALLBACK_ANSWERED) | (out == OUTSOURCED)
+    within = answered & (wait <= plan.target_seconds)
+    offered_n = np.bincount(cell, minlength=size)
+    answered_n = np.bincount(cell, weights=answered, minlength=size)
+    within_n = np.bincount(cell, weights=within, minlength=size)
+    aband_n = np.bincount(cell, weights=out == ABANDONED, minlength=size)
+    wait_sum = np.bincount(cell, weights=np.where(answered, wait, 0.0), minlength=size)
+    starts = (np.arange(plan.days)[:, None] * 86400.0 + plan.open_seconds + np.arange(n_int)[None, :] * L).ravel()
+    edges = np.concatenate([starts, [starts[-1] + L]])
+    busy = _busy_by_interval(r, plan, edges)
+    # The last edge of each day's block is the next interval's start, except across the night:
+    busy = np.where(np.diff(edges) == L, busy, 0.0)
+    staffed = staffed_seconds_per_interval(plan).ravel()
+    agents = np.tile(plan.staffing.sum(axis=0), plan.days)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df = pd.DataFrame(
+            {
+                "day": np.repeat(np.arange(plan.days), n_int),
+                "interval": np.tile(np.arange(n_int), plan.days),
+                "offered": offered_n.astype(float),
+                "answered": answered_n,
+                "abandoned": aband_n,
+                "service_level": np.where(offered_n > 0, within_n / np.maximum(offered_n, 1), np.nan),
+                "asa_seconds": np.where(answered_n > 0, wait_sum / np.maximum(answered_n, 1), np.nan),
+                "abandonment_rate": np.where(offered_n > 0, aband_n / np.maximum(offered_n, 1), np.nan),
+                "occupancy": np.where(staffed > 0, busy / np.where(staffed > 0, staffed, 1), np.nan),
+                "agents": agents.astype(float),
+            }
+        )
+    return df

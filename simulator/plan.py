@@ -1,0 +1,102 @@
+"""The engine's configuration: plain numbers and samplers, no YAML, no pydantic.
+
+``levers.build_plan`` turns a validated Scenario (levers included) into an EnginePlan; the engine
+reads only this. Keeping the two apart means a lever is a data transform that can be tested
+without running a simulation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .distributions import Sampler
+
+
+@dataclass(frozen=True)
+class TypePlan:
+    """One contact type as the engine sees it."""
+
+    name: str
+    share: float
+    handle: Sampler
+    patience: Sampler | None
+    fcr: float
+    repeat_delay: Sampler
+    priority: int
+    ivr_containment: float = 0.0
+    ss_adoption: float = 0.0
+    ss_success: float = 0.0
+    remaining_handle_factor: float = 1.0  # calls the IVR did not contain are harder
+    ss_failed_handle_factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class CallbackPlan:
+    threshold_seconds: float
+    acceptance: float
+    connect_rate: float
+    max_attempts: int
+    retry_delay_seconds: float
+    attempt_seconds: float
+
+
+@dataclass(frozen=True)
+class OutsourcePlan:
+    after_seconds: float
+    handle_time_factor: float
+
+
+@dataclass(frozen=True)
+class EnginePlan:
+    """Everything the engine needs for one scenario."""
+
+    days: int
+    open_seconds: int
+    close_seconds: int
+    interval_seconds: int
+    warmup_seconds: float
+    calls_per_day: float
+    profile: np.ndarray  # weights per interval of a day, summing to 1
+    daily_cv: float
+    types: tuple[TypePlan, ...]
+    group_names: tuple[str, ...]
+    staffing: np.ndarray  # int array (groups, intervals_per_day)
+    # Per group: tuples (type index, overflow delay in seconds, handle-time factor), in the order
+    # the group looks at its queues.
+    group_skills: tuple[tuple[tuple[int, float, float], ...], ...]
+    ivr_time: Sampler | None = None
+    false_containment_share: float = 0.0
+    false_ss_share: float = 0.0
+    ss_session_seconds: float = 0.0
+    handle_factor: float = 1.0  # agent assist and FCR-programme effects on every handled call
+    vip_share: float = 0.0
+    redial_probability: float = 0.0
+    redial_delay: Sampler | None = None
+    callback: CallbackPlan | None = None
+    outsource: OutsourcePlan | None = None
+    target_seconds: float = 20.0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def intervals_per_day(self) -> int:
+        return int(self.staffing.shape[1])
+
+    @property
+    def round_the_clock(self) -> bool:
+        return self.open_seconds == 0 and self.close_seconds == 86400
+
+    @property
+    def horizon_end(self) -> float:
+        return (self.days - 1) * 86400.0 + self.close_seconds
+
+    def type_groups(self, k: int) -> list[tuple[int, float, float]]:
+        """Groups that may serve type ``k``: (group, delay, factor), most preferred first."""
+        out = []
+        for g, skills in enumerate(self.group_skills):
+            for rank, (kk, delay, factor) in enumerate(skills):
+                if kk == k:
+                    out.append((delay, rank, factor, g))
+        out.sort()
+        return [(g, delay, factor) for delay, rank, factor, g in out]

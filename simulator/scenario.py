@@ -1,0 +1,462 @@
+"""Scenario files: typed, frozen models, YAML loading and ``extends:`` merging.
+
+This is the only module that reads scenario files. Every model rejects unknown fields; every
+invalid value becomes a :class:`ScenarioError` naming the dotted field path, the value and the
+rule. Defaults are documented in the README ("Scenario reference").
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import InputFileError, ScenarioError
+
+_TIME = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
+
+PositiveFloat = Annotated[float, Field(gt=0)]
+NonNegFloat = Annotated[float, Field(ge=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- distributions
+class DistributionSpec(_Model):
+    """A duration distribution in seconds (see ``simulator.distributions``)."""
+
+    distribution: Literal["exponential", "lognormal", "gamma", "constant", "empirical"]
+    mean_seconds: PositiveFloat | None = None
+    cv: PositiveFloat | None = None
+    samples: list[NonNegFloat] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "DistributionSpec":
+        d = self.distribution
+        if d == "empirical":
+            if not self.samples or len(self.samples) < 1 or sum(self.samples) <= 0:
+                raise ValueError("samples: an empirical distribution needs a non-empty list of seconds")
+        else:
+            if self.mean_seconds is None:
+                raise ValueError(f"mean_seconds: a {d} distribution needs mean_seconds > 0")
+            if d in ("lognormal", "gamma") and self.cv is None:
+                raise ValueError(f"cv: a {d} distribution needs cv > 0 (std / mean)")
+        return self
+
+
+# ---------------------------------------------------------------- structure
+class Horizon(_Model):
+    days: Annotated[int, Field(ge=1, le=400)] = 1
+    open: str = "08:00"
+    close: str = "20:00"
+    interval_minutes: Annotated[int, Field(ge=1, le=240)] = 30
+    warmup_minutes: NonNegFloat = 0.0
+
+    @field_validator("open", "close")
+    @classmethod
+    def _hhmm(cls, v: str) -> str:
+        m = _TIME.match(str(v))
+        if not m or (int(m.group(1)) == 24 and int(m.group(2)) != 0):
+            raise ValueError('a time "HH:MM" between 00:00 and 24:00')
+        return v
+
+    @model_validator(mode="after")
+    def _window(self) -> "Horizon":
+        if self.close_seconds <= self.open_seconds:
+            raise ValueError(f"close: must be after open ({self.open})")
+        if (self.close_seconds - self.open_seconds) % (self.interval_minutes * 60):
+            raise ValueError(
+                f"interval_minutes: must divide the opening hours {self.open}-{self.close} evenly"
+            )
+        return self
+
+    @property
+    def open_seconds(self) -> int:
+        h, m = self.open.split(":")
+        return int(h) * 3600 + int(m) * 60
+
+    @property
+    def close_seconds(self) -> int:
+        h, m = self.close.split(":")
+        return int(h) * 3600 + int(m) * 60
+
+    @property
+    def intervals_per_day(self) -> int:
+        return (self.close_seconds - self.open_seconds) // (self.interval_minutes * 60)
+
+    @property
+    def round_the_clock(self) -> bool:
+        return self.open_seconds == 0 and self.close_seconds == 86400
+
+
+class ServiceTarget(_Model):
+    answer_within_seconds: PositiveFloat = 20.0
+    fraction: Annotated[float, Field(gt=0, le=1)] = 0.80
+    max_abandonment: Annotated[float, Field(gt=0, lt=1)] | None = None
+
+
+class Arrivals(_Model):
+    calls_per_day: PositiveFloat
+    profile: Union[Literal["flat"], list[NonNegFloat]] = "flat"
+    daily_cv: NonNegFloat = 0.0
+
+
+class ContactType(_Model):
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    share: Annotated[float, Field(gt=0, le=1)] = 1.0
+    handle_time: DistributionSpec
+    patience: DistributionSpec | None = None
+    fcr: Share = 1.0
+    repeat_delay: DistributionSpec = DistributionSpec(distribution="exponential", mean_seconds=21600)
+    priority: Annotated[int, Field(ge=0, le=9)] = 1
+
+
+StaffingSpec = Union[Annotated[int, Field(ge=0)], list[Annotated[int, Field(ge=0)]], Literal["optimize"]]
+
+
+class AgentGroup(_Model):
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    skills: Annotated[list[str], Field(min_length=1)]
+    staffing: StaffingSpec
+    proficiency: dict[str, PositiveFloat] = {}
+
+
+class Routing(_Model):
+    policy: Literal["skills_based", "pooled", "dedicated"] = "skills_based"
+    overflow_after_seconds: NonNegFloat = 0.0
+    pooled_handle_time_factor: PositiveFloat = 1.0
+
+
+class Agents(_Model):
+    groups: Annotated[list[AgentGroup], Field(min_length=1)]
+    routing: Routing = Routing()
+
+
+class Redials(_Model):
+    probability: Share = 0.0
+    delay: DistributionSpec = DistributionSpec(distribution="exponential", mean_seconds=600)
+
+
+class Telephony(_Model):
+    inbound_per_minute: NonNegFloat = 0.0
+    outbound_per_minute: NonNegFloat = 0.0
+    line_per_seat_month: NonNegFloat = 0.0
+    pbx_monthly: NonNegFloat = 0.0
+
+
+class Costs(_Model):
+    currency: Annotated[str, Field(min_length=1, max_length=8)] = "USD"
+    agent_hourly_wage: NonNegFloat = 0.0
+    benefits_load: NonNegFloat = 0.0
+    shrinkage: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    supervisor_hourly_wage: NonNegFloat = 0.0
+    span_of_control: PositiveFloat = 12.0
+    licence_per_agent_month: NonNegFloat = 0.0
+    desktop_per_agent_month: NonNegFloat = 0.0
+    facility_per_seat_month: NonNegFloat = 0.0
+    telephony: Telephony = Telephony()
+    overhead_monthly: NonNegFloat = 0.0
+    working_days_per_month: Annotated[float, Field(gt=0, le=31)] = 21.0
+    paid_hours_per_agent_day: Annotated[float, Field(gt=0, le=24)] = 8.0
+    discount_rate: Annotated[float, Field(ge=0, lt=1)] = 0.08
+
+
+# ---------------------------------------------------------------- levers
+PerType = Union[Share, dict[str, Share]]
+
+
+class _Lever(_Model):
+    investment: NonNegFloat = 0.0
+    monthly_fee: NonNegFloat = 0.0
+
+
+class IvrLever(_Lever):
+    time: DistributionSpec = DistributionSpec(distribution="constant", mean_seconds=60)
+    containment: PerType = 0.0
+    per_minute: NonNegFloat = 0.0
+    remaining_handle_time_uplift: NonNegFloat = 0.0
+    false_containment_share: Share = 0.0
+
+
+class SelfServiceLever(_Lever):
+    adoption: PerType = 0.0
+    success: PerType = 0.0
+    per_session: NonNegFloat = 0.0
+    session_seconds: NonNegFloat = 300.0
+    failed_handle_time_uplift: NonNegFloat = 0.0
+    false_resolution_share: Share = 0.0
+
+
+class CallbackLever(_Lever):
+    threshold_seconds: NonNegFloat = 60.0
+    acceptance: Share = 0.37
+    connect_rate: Share = 0.93
+    max_attempts: Annotated[int, Field(ge=1, le=10)] = 3
+    retry_delay_seconds: NonNegFloat = 300.0
+    attempt_seconds: NonNegFloat = 30.0
+
+
+class FcrLever(_Lever):
+    uplift: Annotated[float, Field(ge=0, le=1)] = 0.0
+    target: dict[str, Share] = {}
+    handle_time_factor: PositiveFloat = 1.0
+
+
+class VoipLever(_Lever):
+    inbound_per_minute: NonNegFloat = 0.0085
+    outbound_per_minute: NonNegFloat = 0.013
+    line_per_seat_month: NonNegFloat = 0.0
+    pbx_monthly: NonNegFloat = 0.0
+
+
+class RemoteAgentsLever(_Lever):
+    share: Share = 0.0
+    facility_per_remote_seat_month: NonNegFloat = 0.0
+    wage_factor: PositiveFloat = 1.0
+    shrinkage: Annotated[float, Field(ge=0, lt=1)] | None = None
+
+
+class OutsourcedOverflowLever(_Lever):
+    after_seconds: NonNegFloat = 60.0
+    per_minute: NonNegFloat = 0.0
+    per_call: NonNegFloat = 0.0
+    minimum_monthly: NonNegFloat = 0.0
+    handle_time_factor: PositiveFloat = 1.0
+
+
+class AgentAssistLever(_Lever):
+    handle_time_reduction: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    per_agent_month: NonNegFloat = 0.0
+
+
+class SchedulingLever(_Lever):
+    method: Literal["shaped"] = "shaped"
+
+
+class PriorityLever(_Lever):
+    vip_share: Share = 0.0
+
+
+class Levers(_Model):
+    ivr: IvrLever | None = None
+    self_service: SelfServiceLever | None = None
+    callback: CallbackLever | None = None
+    fcr: FcrLever | None = None
+    voip: VoipLever | None = None
+    remote_agents: RemoteAgentsLever | None = None
+    outsourced_overflow: OutsourcedOverflowLever | None = None
+    agent_assist: AgentAssistLever | None = None
+    scheduling: SchedulingLever | None = None
+    priority: PriorityLever | None = None
+
+
+# ---------------------------------------------------------------- scenario
+class Scenario(_Model):
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    description: str = ""
+    seed: Annotated[int, Field(ge=0)] = 1
+    replications: Annotated[int, Field(ge=1, le=10000)] = 10
+    horizon: Horizon = Horizon()
+    service_target: ServiceTarget = ServiceTarget()
+    arrivals: Arrivals
+    contact_types: Annotated[list[ContactType], Field(min_length=1)]
+    agents: Agents
+    redials: Redials = Redials()
+    costs: Costs = Costs()
+    levers: Levers = Levers()
+    # Where the scenario was read from and which files it extends (not part of the model's meaning).
+    source: str | None = Field(default=None, exclude=True)
+
+    @property
+    def currency(self) -> str:
+        return self.costs.currency
+
+    def with_changes(self, **changes: Any) -> "Scenario":
+        """An immutable copy with top-level fields replaced (validated again)."""
+        data = self.model_dump(mode="python")
+        data.update(changes)
+        return parse_scenario(data, source=self.source)
+
+
+def check_scenario(self: Scenario) -> Scenario:
+    """Cross-field rules that a single field's type cannot express."""
+    if True:
+        names = [c.name for c in self.contact_types]
+        _unique(names, "contact_types")
+        _unique([g.name for g in self.agents.groups], "agents.groups")
+        total = sum(c.share for c in self.contact_types)
+        if abs(total - 1.0) > 1e-6:
+            raise _Cross("contact_types", total, "shares that sum to 1.0")
+        n = self.horizon.intervals_per_day
+        prof = self.arrivals.profile
+        if isinstance(prof, list):
+            if len(prof) != n:
+                raise _Cross("arrivals.profile", f"{len(prof)} weights", f"a list of {n} weights (one per interval)")
+            if sum(prof) <= 0:
+                raise _Cross("arrivals.profile", prof, "weights with a positive sum")
+        for gi, g in enumerate(self.agents.groups):
+            for si, s in enumerate(g.skills):
+                if s not in names:
+                    raise _Cross(f"agents.groups.{gi}.skills.{si}", s, f"one of the contact types {names}")
+            for s in g.proficiency:
+                if s not in g.skills:
+                    raise _Cross(f"agents.groups.{gi}.proficiency", s, f"a skill of the group {g.skills}")
+            if isinstance(g.staffing, list) and len(g.staffing) != n:
+                raise _Cross(
+                    f"agents.groups.{gi}.staffing", f"{len(g.staffing)} values", f"an integer, 'optimize' or a list of {n} integers"
+                )
+        covered = {s for g in self.agents.groups for s in g.skills}
+        for ci, c in enumerate(self.contact_types):
+            if c.name not in covered and self.agents.routing.policy != "pooled":
+                raise _Cross(f"contact_types.{ci}.name", c.name, "a contact type that some agent group has as a skill")
+        for lever_name in ("ivr", "self_service"):
+            lev = getattr(self.levers, lever_name)
+            if lev is None:
+                continue
+            for field in ("containment", "adoption", "success"):
+                val = getattr(lev, field, None)
+                if isinstance(val, dict):
+                    for k in val:
+                        if k not in names:
+                            raise _Cross(f"levers.{lever_name}.{field}.{k}", k, f"one of the contact types {names}")
+        if self.levers.fcr is not None:
+            for k in self.levers.fcr.target:
+                if k not in names:
+                    raise _Cross(f"levers.fcr.target.{k}", k, f"one of the contact types {names}")
+    return self
+
+
+_Cross = ScenarioError
+
+
+def _unique(names: list[str], path: str) -> None:
+    seen: set[str] = set()
+    for i, n in enumerate(names):
+        if n in seen:
+            raise _Cross(f"{path}.{i}.name", n, "a name not used twice")
+        seen.add(n)
+
+
+# ---------------------------------------------------------------- loading
+def parse_scenario(data: dict[str, Any], source: str | None = None) -> Scenario:
+    """Validate a plain dict into a Scenario, turning the first problem into a ScenarioError."""
+    if not isinstance(data, dict):
+        raise ScenarioError("scenario", type(data).__name__, "a mapping of fields (YAML key: value)")
+    try:
+        scenario = Scenario.model_validate({**data, "source": source})
+    except ValidationError as exc:
+        raise _to_scenario_error(exc, data) from None
+    return check_scenario(scenario)
+
+
+def _lookup(data: Any, loc: tuple[Any, ...]) -> Any:
+    cur = data
+    for key in loc:
+        try:
+            cur = cur[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return cur
+
+
+def _to_scenario_error(exc: ValidationError, data: dict[str, Any]) -> ScenarioError:
+    err = exc.errors(include_url=False)[0]
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in _UNION_TAGS)))
+    path = ".".join(str(p) for p in loc) or "scenario"
+    msg: str = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    value = err.get("input")
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return ScenarioError(path, value, "a known field (unknown field; check the spelling)")
+    if kind == "missing":
+        return ScenarioError(path, None, "given (the field is required)")
+    if ":" in msg and kind == "value_error":
+        field, rule = msg.split(":", 1)
+        return ScenarioError(f"{path}.{field.strip()}" if path != "scenario" else field.strip(),
+                             _lookup(data, loc + (field.strip(),)), rule.strip())
+    return ScenarioError(path, value, _humanize(msg))
+
+
+_UNION_TAGS = {"int", "list[int]", "literal['optimize']", "float", "dict[str,float]", "constrained-int",
+               "function-after[_check(), DistributionSpec]"}
+
+
+
+def _humanize(msg: str) -> str:
+    msg = msg.replace("Input should be ", "").replace("Value error, ", "")
+    return msg[0].lower() + msg[1:] if msg else "valid"
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputFileError(f"scenario file not found: {path}") from None
+    except IsADirectoryError:
+        raise InputFileError(f"scenario path is a directory, expected a YAML file: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"cannot read scenario file {path}: {exc.__class__.__name__}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise InputFileError(f"{path}: malformed YAML{where}: {problem}") from None
+    if data is None:
+        raise InputFileError(f"{path}: the file is empty; expected a YAML mapping of scenario fields")
+    if not isinstance(data, dict):
+        raise InputFileError(f"{path}: expected a YAML mapping of scenario fields, got {type(data).__name__}")
+    return data
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Merge ``override`` into ``base``: mappings merge key by key, everything else (lists too) replaces."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def resolve_scenario_dict(path: str | Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Read a scenario file and merge the files it ``extends:`` (relative to itself), detecting cycles."""
+    p = Path(path).expanduser()
+    real = p.resolve()
+    if real in _chain:
+        loop = " -> ".join(str(c.name) for c in (*_chain, real))
+        raise ScenarioError("extends", str(p), f"a file that does not extend itself (loop: {loop})")
+    data = _read_yaml(p)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str) or not parent.strip():
+        raise ScenarioError("extends", parent, "the path of a scenario file (relative to this file)")
+    parent_path = (p.parent / parent) if not Path(parent).is_absolute() else Path(parent)
+    if not parent_path.exists():
+        raise ScenarioError("extends", parent, f"an existing file (looked for {parent_path})")
+    base = resolve_scenario_dict(parent_path, (*_chain, real))
+    return deep_merge(base, data)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load, merge (``extends:``) and validate a scenario file."""
+    data = resolve_scenario_dict(path)
+    return parse_scenario(data, source=str(path))
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    """The fully resolved scenario as YAML (for reports and reproducibility)."""
+    data = scenario.model_dump(mode="json", exclude_none=False)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

@@ -1,0 +1,171 @@
+"""Run replications of a scenario (in parallel if asked) and gather per-replication results.
+
+A replication's result depends only on (scenario, seed, replication index): streams come from the
+seed tree, so ``workers=1`` and ``workers=8`` give identical numbers.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from .costs import COST_COMPONENTS, cost_ratios, replication_costs
+from .engine import simulate_replication
+from .kpis import WAIT_BINS, interval_table, replication_kpis, wait_histogram
+from .levers import build_plan, cost_inputs
+from .plan import EnginePlan
+from .scenario import Scenario
+from .stats import summarize
+from .streams import replication_streams
+
+METRIC_NAMES: tuple[str, ...] = ()  # filled below from kpis + costs
+
+
+@dataclass
+class ReplicationResult:
+    replication: int
+    kpis: dict[str, float]
+    costs: dict[str, float]
+    intervals: pd.DataFrame
+    wait_hist: np.ndarray
+
+
+@dataclass
+class SimulationResult:
+    """Everything a run produces, as pandas DataFrames."""
+
+    scenario: Scenario
+    plan: EnginePlan
+    replications: pd.DataFrame  # one row per replication: every KPI and cost ratio
+    costs: pd.DataFrame  # one row per replication: every cost component and total_cost
+    intervals: pd.DataFrame  # per replication, day and interval
+    wait_hist: np.ndarray  # answered calls per wait bin, summed over replications
+    seed: int
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    def metrics(self) -> pd.DataFrame:
+        """Mean and 95% CI of every KPI (costs and cost ratios included)."""
+        return summarize(self.replications)
+
+    def cost_breakdown(self) -> pd.Series:
+        return self.costs[list(COST_COMPONENTS)].mean()
+
+    def interval_summary(self) -> pd.DataFrame:
+        """Per interval of the day, averaged over days and replications."""
+        df = self.intervals
+        g = df.groupby("interval")
+        out = g[["offered", "answered", "abandoned", "agents"]].mean()
+        sums = g[["offered", "answered", "abandoned"]].sum()
+        within = (df["service_level"] * df["offered"]).groupby(df["interval"]).sum()
+        wait = (df["asa_seconds"].fillna(0) * df["answered"]).groupby(df["interval"]).sum()
+        out["service_level"] = within / sums["offered"].where(sums["offered"] > 0)
+        out["asa_seconds"] = wait / sums["answered"].where(sums["answered"] > 0)
+        out["abandonment_rate"] = sums["abandoned"] / sums["offered"].where(sums["offered"] > 0)
+        out["occupancy"] = g["occupancy"].mean()
+        L = self.plan.interval_seconds
+        out.insert(0, "interval_start", [_hhmm(self.plan.open_seconds + i * L) for i in out.index])
+        return out.reset_index()
+
+    def to_json_dict(self) -> dict:
+        m = self.metrics()
+        metrics = {
+            k: {"mean": _num(m.loc[k, "mean"]), "ci95": [_num(m.loc[k, "ci95_low"]), _num(m.loc[k, "ci95_high"])]}
+            for k in m.index
+        }
+        return {
+            "scenario": self.name,
+            "replications": int(len(self.replications)),
+            "metrics": metrics,
+            "cost_breakdown": {k: _num(v) for k, v in self.cost_breakdown().items()},
+        }
+
+
+def _num(x: float) -> float | None:
+    x = float(x)
+    return None if np.isnan(x) else x
+
+
+def _hhmm(seconds: float) -> str:
+    s = int(seconds) % 86400
+    return f"{s // 3600:02d}:{(s % 3600) // 60:02d}"
+
+
+def run_replication(scenario: Scenario, plan: EnginePlan, seed: int, replication: int) -> ReplicationResult:
+    """One replication: simulate, then KPIs and costs of its records."""
+    streams = replication_streams(seed, replication)
+    records = simulate_replication(plan, streams)
+    kpis = replication_kpis(records, plan)
+    costs = replication_costs(records, plan, cost_inputs(scenario))
+    kpis.update({"total_cost": costs["total_cost"], **cost_ratios(kpis, costs)})
+    intervals = interval_table(records, plan)
+    intervals.insert(0, "replication", replication)
+    return ReplicationResult(replication, kpis, costs, intervals, wait_histogram(records, plan))
+
+
+def _worker(args: tuple[Scenario, EnginePlan, int, int]) -> ReplicationResult:
+    return run_replication(*args)
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def simulate(
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = 1,
+    progress: Callable[[int], None] | None = None,
+    plan: EnginePlan | None = None,
+) -> SimulationResult:
+    """Simulate ``replications`` of ``scenario`` and return per-replication results.
+
+    ``staffing: optimize`` groups are solved first (``simulator.staffing``). ``progress`` is called
+    with 1 after each finished replication.
+    """
+    n = replications or scenario.replications
+    seed = scenario.seed if seed is None else seed
+    if plan is None:
+        scenario = resolve_optimized_staffing(scenario)
+        plan = build_plan(scenario)
+    workers = default_workers() if workers is None else max(1, workers)
+    jobs = [(scenario, plan, seed, r) for r in range(n)]
+    results: list[ReplicationResult] = []
+    if workers == 1 or n == 1:
+        for job in jobs:
+            results.append(_worker(job))
+            if progress:
+                progress(1)
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, n)) as pool:
+            for res in pool.map(_worker, jobs):
+                results.append(res)
+                if progress:
+                    progress(1)
+    results.sort(key=lambda x: x.replication)
+    reps = pd.DataFrame([r.kpis for r in results], index=pd.Index([r.replication for r in results], name="replication"))
+    costs = pd.DataFrame([r.costs for r in results], index=reps.index)
+    intervals = pd.concat([r.intervals for r in results], ignore_index=True)
+    hist = np.sum([r.wait_hist for r in results], axis=0)
+    return SimulationResult(scenario, plan, reps, costs, intervals, hist, seed)
+
+
+def resolve_optimized_staffing(scenario: Scenario) -> Scenario:
+    """Replace ``staffing: optimize`` by the optimizer's per-interval staffing."""
+    if not any(g.staffing == "optimize" for g in scenario.agents.groups):
+        return scenario
+    from .staffing import optimize_staffing  # local import: the optimizer runs the simulator
+
+    return optimize_staffing(scenario).scenario
+
+
+__all__ = ["simulate", "SimulationResult", "run_replication", "WAIT_BINS"]
