@@ -42,12 +42,12 @@ class DistributionSpec(_Model):
         d = self.distribution
         if d == "empirical":
             if not self.samples or len(self.samples) < 1 or sum(self.samples) <= 0:
-                raise ValueError("samples: an empirical distribution needs a non-empty list of seconds")
+                raise ValueError("samples|a non-empty list of seconds for an empirical distribution")
         else:
             if self.mean_seconds is None:
-                raise ValueError(f"mean_seconds: a {d} distribution needs mean_seconds > 0")
+                raise ValueError(f"mean_seconds|a number > 0 for a {d} distribution")
             if d in ("lognormal", "gamma") and self.cv is None:
-                raise ValueError(f"cv: a {d} distribution needs cv > 0 (std / mean)")
+                raise ValueError(f"cv|a number > 0 (std / mean) for a {d} distribution")
         return self
 
 
@@ -64,17 +64,15 @@ class Horizon(_Model):
     def _hhmm(cls, v: str) -> str:
         m = _TIME.match(str(v))
         if not m or (int(m.group(1)) == 24 and int(m.group(2)) != 0):
-            raise ValueError('a time "HH:MM" between 00:00 and 24:00')
+            raise ValueError('|a time "HH:MM" between 00:00 and 24:00')
         return v
 
     @model_validator(mode="after")
     def _window(self) -> "Horizon":
         if self.close_seconds <= self.open_seconds:
-            raise ValueError(f"close: must be after open ({self.open})")
+            raise ValueError(f"close|a time after open ({self.open})")
         if (self.close_seconds - self.open_seconds) % (self.interval_minutes * 60):
-            raise ValueError(
-                f"interval_minutes: must divide the opening hours {self.open}-{self.close} evenly"
-            )
+            raise ValueError(f"interval_minutes|a divisor of the opening hours {self.open}-{self.close}")
         return self
 
     @property
@@ -366,29 +364,48 @@ def _lookup(data: Any, loc: tuple[Any, ...]) -> Any:
     return cur
 
 
+def _is_union_tag(part: Any) -> bool:
+    return isinstance(part, str) and (
+        any(ch in part for ch in "[-'") or part in {"int", "float", "str", "bool"}
+    )
+
+
+_TYPE_ERRORS = ("_type", "_parsing", "literal_error", "union_tag_invalid")
+
+
 def _to_scenario_error(exc: ValidationError, data: dict[str, Any]) -> ScenarioError:
-    err = exc.errors(include_url=False)[0]
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in _UNION_TAGS)))
+    """The first problem, as ``path must be <allowed> (got value)``.
+
+    Union fields (``staffing: 3 | [..] | optimize``) report one error per alternative; when the
+    value had the right type for one of them, that one's rule is shown, else all alternatives.
+    """
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    loc = tuple(p for p in first["loc"] if not _is_union_tag(p))
+    same = [e for e in errors if tuple(p for p in e["loc"] if not _is_union_tag(p)) == loc]
     path = ".".join(str(p) for p in loc) or "scenario"
-    msg: str = err["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    value = err.get("input")
-    kind = err["type"]
+    value = _lookup(data, loc)
+    if len(same) > 1:
+        specific = [e for e in same if not e["type"].endswith(_TYPE_ERRORS)]
+        if specific:
+            first = specific[0]
+        else:
+            options = [_humanize(e["msg"]).split(",")[0] for e in same]
+            return ScenarioError(path, value, " or ".join(dict.fromkeys(options)))
+    msg: str = first["msg"]
+    kind = first["type"]
     if kind == "extra_forbidden":
-        return ScenarioError(path, value, "a known field (unknown field; check the spelling)")
+        return ScenarioError(path, first.get("input"), "a known field (unknown field; check the spelling)")
     if kind == "missing":
         return ScenarioError(path, None, "given (the field is required)")
-    if ":" in msg and kind == "value_error":
-        field, rule = msg.split(":", 1)
-        return ScenarioError(f"{path}.{field.strip()}" if path != "scenario" else field.strip(),
-                             _lookup(data, loc + (field.strip(),)), rule.strip())
-    return ScenarioError(path, value, _humanize(msg))
-
-
-_UNION_TAGS = {"int", "list[int]", "literal['optimize']", "float", "dict[str,float]", "constrained-int",
-               "function-after[_check(), DistributionSpec]"}
-
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+        field, _, rule = msg.partition("|")
+        if field:
+            fpath = f"{path}.{field}" if path != "scenario" else field
+            return ScenarioError(fpath, _lookup(data, loc + (field,)), rule)
+        return ScenarioError(path, value, rule)
+    return ScenarioError(path, value if value is not None else first.get("input"), _humanize(msg))
 
 
 def _humanize(msg: str) -> str:
