@@ -94,7 +94,7 @@ def run(
     workers: WorkersOpt = None,
     json_out: JsonOpt = False,
     out: OutOpt = None,
-    report: Annotated[bool, typer.Option("--report/--no-report", help="Write a report (to --out or reports/<name>-<time>/).")] = False,
+    report: Annotated[bool, typer.Option("--report/--no-report", help="Write a report (to --out, default reports/<name>-<time>/; with --json only when --out is given).")] = True,
 ) -> None:
     """Simulate one scenario: KPIs and costs with 95% confidence intervals."""
     from .simulate import simulate
@@ -104,7 +104,7 @@ def run(
         n = replications or sc.replications
         with _progress(n, f"Simulating {sc.name}", not json_out) as tick:
             result = simulate(sc, replications=n, seed=seed, workers=workers, progress=tick)
-        out_dir = out or (_default_out(sc.name) if report else None)
+        out_dir = out or (_default_out(sc.name) if report and not json_out else None)
         if out_dir is not None:
             from .report import write_run_report
 
@@ -243,20 +243,24 @@ def compare(
     workers: WorkersOpt = None,
     json_out: JsonOpt = False,
     out: OutOpt = None,
-    report: Annotated[bool, typer.Option("--report/--no-report", help="Write a report (to --out or reports/<name>-<time>/).")] = False,
+    report: Annotated[bool, typer.Option("--report/--no-report", help="Write a report (to --out, default reports/<name>-<time>/; with --json only when --out is given).")] = True,
 ) -> None:
     """Compare lever scenarios with a baseline: paired differences, savings, ROI."""
     from .compare import compare as run_compare
 
     if hold not in ("service", "staffing"):
         _fail(f"--hold must be 'service' or 'staffing' (got {hold!r})")
+    # `compare base.yaml scenarios/*.yaml` may name the baseline again: compare it once.
+    scenarios = [p for p in scenarios if p.resolve() != baseline.resolve()]
+    if not scenarios:
+        _fail("SCENARIO... must name at least one scenario file other than the baseline")
     with _errors():
         base = load_scenario(baseline)
         others = [load_scenario(p) for p in scenarios]
         total = (replications or base.replications) * (1 + len(others))
         with _progress(total, "Comparing scenarios", not json_out) as tick:
             comp = run_compare(base, others, hold=hold, replications=replications, seed=seed, workers=workers, progress=tick)
-        out_dir = out or (_default_out(f"compare-{base.name}") if report else None)
+        out_dir = out or (_default_out(f"compare-{base.name}") if report and not json_out else None)
         if out_dir is not None:
             from .report import write_compare_report
 
