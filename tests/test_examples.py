@@ -1,0 +1,43 @@
+"""The shipped scenario set: every file validates and builds, and scenarios/ mirrors the package copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.levers import build_plan
+from simulator.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_EXAMPLES = ROOT / "simulator" / "examples"
+SCENARIOS = ROOT / "scenarios"
+
+
+def test_scenarios_folder_mirrors_the_package_examples():
+    """`ccsim init` writes the package copy; the repo's scenarios/ must not drift from it."""
+    package = {p.name: p.read_text() for p in PACKAGE_EXAMPLES.glob("*.yaml")}
+    shipped = {p.name: p.read_text() for p in SCENARIOS.glob("*.yaml")}
+    assert sorted(shipped) == sorted(package), f"files differ: {sorted(set(shipped) ^ set(package))}"
+    drifted = [name for name in package if package[name] != shipped[name]]
+    assert not drifted, f"scenarios/ differs from simulator/examples/ for {drifted}: copy them over"
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_scenario_file_validates_and_builds(path: Path):
+    scenario = load_scenario(path)
+    if not any(g.staffing == "optimize" for g in scenario.agents.groups):
+        plan = build_plan(scenario)
+        assert plan.staffing.sum() > 0
+
+
+def test_baseline_is_a_realistic_mid_size_center():
+    s = load_scenario(SCENARIOS / "baseline.yaml")
+    plan = build_plan(s)
+    assert len(s.contact_types) >= 3
+    assert plan.staffing.sum(axis=0).max() >= 100, "the baseline should have 100+ agents"
+    assert s.horizon.close_seconds - s.horizon.open_seconds == 12 * 3600
+    assert isinstance(s.arrivals.profile, list) and len(set(s.arrivals.profile)) > 3, "a realistic intraday profile"
+    assert 15 <= s.costs.agent_hourly_wage <= 27 and 0.2 <= s.costs.benefits_load <= 0.43
+    text = (SCENARIOS / "baseline.yaml").read_text()
+    assert text.count("#") >= 10, "every figure should cite its source in a comment"
