@@ -66,6 +66,22 @@ def business_shift(plan: EnginePlan, t: np.ndarray | float, delay: np.ndarray | 
     return nday * 86400.0 + plan.open_seconds + (b - nday * L)
 
 
+def _business_shift_scalar(open_s: float, close_s: float, t: float, delay: float) -> float:
+    """``business_shift`` for one time (pure Python: called once per repeat or redial)."""
+    L = close_s - open_s
+    day = math.floor(t / 86400.0)
+    within = min(max(t - day * 86400.0 - open_s, 0.0), L)
+    b = day * L + within + delay
+    nday = math.floor(b / L)
+    return nday * 86400.0 + open_s + (b - nday * L)
+
+
+# Attributes of a need's later contacts (repeats, redials) are drawn up front for this many
+# generations per need, so that they too are common random numbers between scenarios.
+_GENERATIONS = 3
+_EPS = 1e-9  # float slack when comparing a wait with an overflow delay
+
+
 class CallCenterModel:
     """One replication of one scenario. ``run()`` returns the per-contact records."""
 
@@ -174,7 +190,8 @@ class CallCenterModel:
         # Leaky automation: needs "resolved" by self-service or the IVR that were not really helped.
         leak_ss = ss_ok & (u_false < p.false_ss_share)
         leak_ivr = contained & (u_false < p.false_containment_share)
-        self._pending_repeats = [(float(t_need[i]), int(i)) for i in np.flatnonzero(leak_ss)]
+        # They come back a repeat delay after the session ends (or after leaving the IVR).
+        self._pending_repeats = [(float(t_need[i] + p.ss_session_seconds), int(i)) for i in np.flatnonzero(leak_ss)]
         self._pending_repeats += [(float(call_t[i] + ivr[i]), int(i)) for i in np.flatnonzero(leak_ivr)]
 
         # Per-contact engine state, as flat Python lists (fast scalar access in callbacks).
@@ -198,6 +215,7 @@ class CallCenterModel:
         self.n_redial_delay = redial_delay.tolist()
         self.n_ktype = ktype.tolist()
         self.n_prio = prio.tolist()
+        self._draw_generations(ktype, n)
         # Row-level overrides for contacts created during the run (repeats, redials).
         self.row_handle: dict[int, float] = {}
         self.row_patience: dict[int, float] = {}
@@ -218,6 +236,39 @@ class CallCenterModel:
         self.attempts = [0] * rows
         # Dynamic rows appended during the run.
         self.dyn_rows: list[tuple[int, int, int, int, float, float]] = []  # need, kind, ktype, prio, arrival, ivr
+
+    def _draw_generations(self, ktype: np.ndarray, n: int) -> None:
+        """Attributes of each need's later contacts (repeats, redials), drawn up front.
+
+        A need's j-th contact created during the run uses column j, for j < ``_GENERATIONS``;
+        later ones draw from the secondary stream as they occur. Drawing per need rather than in
+        the order contacts happen keeps them common random numbers: when a lever changes which
+        needs come back, every other need's repeat still has the same handle time, patience, ...
+        """
+        p = self.plan
+        self.n_gen = [0] * n
+        leaks = p.false_containment_share > 0 or p.false_ss_share > 0
+        if not (p.redial_probability > 0 or leaks or any(t.fcr < 1.0 for t in p.types)):
+            self.g_attr = None
+            return
+        G = _GENERATIONS
+        u = self._secondary.random((8, n, G))
+        types = p.types
+        handle = np.empty((n, G))
+        patience = np.full((n, G), _INF)
+        rep_delay = np.empty((n, G))
+        fcr_ok = np.empty((n, G), dtype=bool)
+        for k, tp in enumerate(types):
+            m = ktype == k
+            handle[m] = tp.handle.ppf(u[1][m]) * (p.handle_factor * tp.remaining_handle_factor)
+            if tp.patience is not None:
+                patience[m] = tp.patience.ppf(u[2][m])
+            fcr_ok[m] = u[3][m] < tp.fcr
+            rep_delay[m] = tp.repeat_delay.ppf(u[7][m])
+        ivr = p.ivr_time.ppf(u[0]) if p.ivr_time is not None else np.zeros((n, G))
+        redial_delay = p.redial_delay.ppf(u[6]) if p.redial_delay is not None else np.zeros((n, G))
+        # Columns as (n, G) numpy arrays: scalar reads only for the contacts actually created.
+        self.g_attr = (ivr, handle, patience, fcr_ok, u[4], u[5], redial_delay, rep_delay)
 
     # ------------------------------------------------------------------ routing tables
     def _build_routing(self) -> None:
@@ -240,9 +291,11 @@ class CallCenterModel:
             self.immediate.append([(g, f) for g, d, f in tg if d <= 0])
             self.delayed.append(sorted({d for g, d, f in tg if d > 0}))
         self.type_groups = [p.type_groups(k) for k in range(K)]
-        self.group_skills = [list(s) for s in p.group_skills]
+        self.group_skills = [sorted(s, key=lambda x: x[3]) for s in p.group_skills]
         self.mean_handle = [t.handle.mean * p.handle_factor for t in p.types]
-        self.single = G == 1 and K == 1 and len(prios) == 1 and not self.delayed[0]
+        # The vendor's handle time: its own factor, without our agent-assist tool.
+        self._vendor_factor = p.outsource.handle_time_factor / p.assist_factor if p.outsource else 1.0
+        self.callback_offers = 0  # callers whose expected wait exceeded the threshold
 
     # ------------------------------------------------------------------ run
     def run(self) -> Records:
@@ -309,13 +362,16 @@ class CallCenterModel:
             u = self.row_cb.get(r)
             if u is None:
                 u = self.n_cb[self.need_of[r]]
-            if u < cb.acceptance and self._expected_wait(k) > cb.threshold_seconds:
-                self.cb_accepted[r] = True
-                self.wait[r] = 0.0
-                self.status[r] = _CB_WAITING
-                self.queues[k][self.prio[r]].append(r)
-                self.waiting[k] += 1
-                return
+            if self._expected_wait(k) > cb.threshold_seconds:
+                self.callback_offers += 1
+                if u < cb.acceptance:
+                    # Leaves the line at once, keeps its place: no queue minutes, no abandonment.
+                    self.cb_accepted[r] = True
+                    self.wait[r] = 0.0
+                    self.status[r] = _CB_WAITING
+                    self.queues[k][self.prio[r]].append(r)
+                    self.waiting[k] += 1
+                    return
         self.status[r] = _WAITING
         self.queues[k][self.prio[r]].append(r)
         self.waiting[k] += 1
@@ -436,28 +492,32 @@ class CallCenterModel:
         self._start(r, g, f)
 
     def _next_call(self, g: int) -> tuple[int, float]:
-        """The call group ``g`` takes next: best priority, then longest waiting (FCFS per type)."""
+        """The call group ``g`` takes next: own skill before overflow, then the best priority
+        class, then the longest waiting (FCFS per type and class). A call of an overflow skill is
+        eligible once it has waited the overflow delay; an accepted callback at any time."""
         status = self.status
         qtime = self.qtime
         now = self.env.now
         best_r, best_key, best_f, best_k = -1, None, 1.0, -1
-        for k, delay, f in self.group_skills[g]:
+        for k, delay, f, tier in self.group_skills[g]:
             if self.waiting[k] == 0:
                 continue
+            if best_key is not None and tier > best_key[0]:
+                break  # a call of the group's own skill beats any overflow call
             for pr, q in self.queues[k].items():
                 while q and status[q[0]] != _WAITING and status[q[0]] != _CB_WAITING:
                     q.popleft()
                 if not q:
                     continue
                 head = q[0]
-                if delay > 0 and now - qtime[head] < delay and status[head] == _WAITING:
+                if delay > 0 and now - qtime[head] < delay - _EPS and status[head] == _WAITING:
                     continue
-                key = (pr, qtime[head])
+                key = (tier, pr, qtime[head])
                 if best_key is None or key < best_key:
                     best_r, best_key, best_f, best_k = head, key, f, k
                 break  # lower priority queues of this type come after this one
         if best_r >= 0:
-            self.queues[best_k][best_key[0]].popleft()
+            self.queues[best_k][best_key[1]].popleft()
             self.waiting[best_k] -= 1
         return best_r, best_f
 
@@ -487,7 +547,7 @@ class CallCenterModel:
         k = self.ktype[r]
         waited = self.env.now - self.qtime[r]
         for g, d, f in self.type_groups[k]:
-            if d <= waited and self.idle[g] > 0:
+            if d <= waited + _EPS and self.idle[g] > 0:
                 # Take this caller out of its queue: lazy deletion keeps the deque valid.
                 self.status[r] = _NOT_QUEUED
                 self.waiting[k] -= 1
@@ -503,7 +563,7 @@ class CallCenterModel:
         self.status[r] = _DONE
         self.waiting[self.ktype[r]] -= 1
         now = self.env.now
-        h = self._handle_base(r) * self.plan.outsource.handle_time_factor
+        h = self._handle_base(r) * self._vendor_factor
         self.answer[r] = now
         self.wait[r] = now - self.qtime[r]
         self.handle_out[r] = h
@@ -556,14 +616,24 @@ class CallCenterModel:
     def _new_contact(self, need: int, kind: int, t: float, delay: float) -> None:
         """A contact created during the run: it rings after ``delay`` open-hours seconds."""
         p = self.plan
-        when = float(business_shift(p, t, delay))
+        when = _business_shift_scalar(p.open_seconds, p.close_seconds, t, delay)
         if when >= p.horizon_end:
             return
-        u = self._secondary.random(8)
         k = self.n_ktype[need]
-        tp = p.types[k]
-        ivr = float(p.ivr_time.ppf(u[0:1])[0]) if p.ivr_time is not None else 0.0
+        gen = self.n_gen[need]
+        self.n_gen[need] = gen + 1
         r = len(self.status)
+        if self.g_attr is not None and gen < _GENERATIONS:
+            a = self.g_attr
+            ivr = float(a[0][need, gen])
+            self.row_handle[r] = float(a[1][need, gen])
+            self.row_patience[r] = float(a[2][need, gen])
+            self.row_fcr_ok[r] = bool(a[3][need, gen])
+            self.row_cb[r] = float(a[4][need, gen])
+            self.row_redial[r] = (float(a[5][need, gen]), float(a[6][need, gen]))
+            self.row_rep_delay[r] = float(a[7][need, gen])
+        else:
+            ivr = self._draw_late_contact(r, k)
         self.dyn_rows.append((need, kind, k, self.n_prio[need], when, ivr))
         self.need_of.append(need)
         self.ktype.append(k)
@@ -574,14 +644,25 @@ class CallCenterModel:
                        (self.group_out, -1), (self.outcome, UNSERVED), (self.resolved, False),
                        (self.outbound, 0.0), (self.busy, 0.0), (self.cb_accepted, False), (self.attempts, 0)):
             lst.append(v)
+        ev = Timeout(self.env, when + ivr - self.env.now, r)
+        ev.callbacks.append(self._on_late_contact)
+
+    def _on_late_contact(self, ev: Timeout) -> None:
+        self._enter_queue(ev._value)
+
+    def _draw_late_contact(self, r: int, k: int) -> float:
+        """Attributes of a contact beyond the pre-drawn generations (rare): drawn as it occurs."""
+        p = self.plan
+        tp = p.types[k]
+        u = self._secondary.random(8)
+        ivr = float(p.ivr_time.ppf(u[0:1])[0]) if p.ivr_time is not None else 0.0
         self.row_handle[r] = float(tp.handle.ppf(u[1:2])[0]) * p.handle_factor * tp.remaining_handle_factor
         self.row_patience[r] = float(tp.patience.ppf(u[2:3])[0]) if tp.patience is not None else _INF
         self.row_fcr_ok[r] = bool(u[3] < tp.fcr)
         self.row_cb[r] = float(u[4])
         self.row_redial[r] = (float(u[5]), float(p.redial_delay.ppf(u[6:7])[0]) if p.redial_delay is not None else 0.0)
         self.row_rep_delay[r] = float(tp.repeat_delay.ppf(u[7:8])[0])
-        ev = Timeout(self.env, when + ivr - self.env.now, r)
-        ev.callbacks.append(lambda e: self._enter_queue(e._value))
+        return ivr
 
     # ------------------------------------------------------------------ output
     def _collect(self) -> Records:

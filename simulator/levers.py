@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .distributions import make_sampler
-from .erlang import erlang_a_metrics
+from .erlang import erlang_c_metrics, required_agents
 from .errors import ScenarioError
 from .plan import CallbackPlan, EnginePlan, OutsourcePlan, TypePlan
 from .scenario import Scenario
@@ -50,67 +50,187 @@ def profile_weights(scenario: Scenario) -> np.ndarray:
     return w / w.sum()
 
 
+def offered_load_per_type(scenario: Scenario) -> np.ndarray:
+    """Expected calls offered per (contact type, interval of a day), for shaping staffing.
+
+    First contacts follow the arrival profile after self-service and IVR containment; repeats
+    (1/FCR - 1 per call, and leaked automation) come back a repeat delay of opening hours later,
+    so their profile is the arrival profile smeared by that delay (wrapping to the next day).
+    Redials are left out (they depend on the staffing being shaped).
+    """
+    w = profile_weights(scenario)
+    n = len(w)
+    L = scenario.horizon.interval_minutes * 60
+    lv = scenario.levers
+    out = np.zeros((len(scenario.contact_types), n))
+    for k, c in enumerate(scenario.contact_types):
+        ss = lv.self_service
+        adopt = _per_type(ss.adoption, c.name) if ss else 0.0
+        success = _per_type(ss.success, c.name) if ss else 0.0
+        cont = _per_type(lv.ivr.containment, c.name) if lv.ivr else 0.0
+        calls = scenario.arrivals.calls_per_day * c.share * (1 - adopt * success) * (1 - cont)
+        fcr = c.fcr
+        if lv.fcr is not None:
+            fcr = lv.fcr.target.get(c.name, min(1.0, fcr + lv.fcr.uplift))
+        repeats = calls * (1 / max(fcr, 0.05) - 1)
+        # Repeat profile: the arrival profile convolved with the repeat delay on the open-hours clock.
+        mean_intervals = make_sampler(c.repeat_delay).mean / L
+        lag = np.arange(4 * n)
+        kernel = np.exp(-lag / mean_intervals) if mean_intervals > 0 else (lag == 0).astype(float)
+        kernel /= kernel.sum()
+        rep = np.zeros(n)
+        for j in range(n):
+            np.add.at(rep, (j + lag) % n, w[j] * kernel)
+        out[k] = calls * w + repeats * rep / rep.sum()
+    return out
+
+
 def shape_staffing(scenario: Scenario, mat: np.ndarray) -> np.ndarray:
     """The scheduling lever: the same agent-hours per group, shaped to the intraday load.
 
     Agent-intervals are handed out one at a time to the interval where one more agent answers
     the most extra calls within target (Erlang A per interval: a marginal-analysis schedule, the
-    classic WFM way to place a fixed budget of hours). Every interval keeps at least one agent
-    where calls arrive.
+    classic WFM way to place a fixed budget of hours). A group's load is its share of each
+    contact type's offered calls (types split over the groups that have them as their own skill,
+    in proportion to their agent-hours; overflow skills are left out). Every interval keeps at
+    least one agent where calls arrive, and each group's total agent-intervals are kept exactly.
     """
-    w = profile_weights(scenario)
     L = scenario.horizon.interval_minutes * 60
     target = scenario.service_target.answer_within_seconds
+    load = offered_load_per_type(scenario)
+    groups = scenario.agents.groups
+    policy = scenario.agents.routing.policy
+    names = [c.name for c in scenario.contact_types]
+    hours = mat.sum(axis=1).astype(float)
+    # Which groups carry each type's load: own-skill groups (all groups when pooled).
+    carriers = []
+    for c in scenario.contact_types:
+        if policy == "pooled":
+            own = list(range(len(groups)))
+        else:
+            own = [gi for gi, g in enumerate(groups) if g.skills[0] == c.name]
+            if not own:
+                own = [gi for gi, g in enumerate(groups) if c.name in g.skills]
+        carriers.append(own)
     out = np.zeros_like(mat)
-    types = {c.name: c for c in scenario.contact_types}
-    for gi, g in enumerate(scenario.agents.groups):
+    for gi, g in enumerate(groups):
         budget = int(mat[gi].sum())
-        shares = [types[s].share for s in g.skills]
-        share = sum(shares)
-        aht = sum(types[s].share * make_sampler(types[s].handle_time).mean for s in g.skills) / share if share else 300.0
-        pats = [types[s].patience for s in g.skills]
-        patience = (
-            sum(p.mean_seconds or 0 for p in pats if p is not None) / len(pats)
-            if pats and all(p is not None for p in pats)
-            else math.inf
-        )
-        per_hour = scenario.arrivals.calls_per_day * share * w * 3600.0 / L
-        alloc = np.where(per_hour > 0, 1, 0).astype(np.int64)
-        if alloc.sum() > budget:
-            alloc = np.zeros_like(alloc)
-
-        def good(i: int, n: int) -> float:
-            if n == 0:
-                return 0.0
-            m = erlang_a_metrics(per_hour[i], aht, n, target, patience)
-            return per_hour[i] * m.service_level
-
-        gain = np.array([good(i, alloc[i] + 1) - good(i, alloc[i]) for i in range(len(w))])
-        for _ in range(budget - int(alloc.sum())):
-            i = int(np.argmax(gain))
-            alloc[i] += 1
-            gain[i] = good(i, alloc[i] + 1) - good(i, alloc[i])
-        out[gi] = alloc
+        per_interval = np.zeros(load.shape[1])
+        work = patience_w = weight = 0.0
+        finite = True
+        for k, c in enumerate(scenario.contact_types):
+            if gi not in carriers[k]:
+                continue
+            tot = hours[carriers[k]].sum()
+            frac = hours[gi] / tot if tot > 0 else 1.0 / len(carriers[k])
+            part = load[k] * frac
+            per_interval += part
+            vol = part.sum()
+            factor = g.proficiency.get(c.name, 1.0 if c.name in g.skills else scenario.agents.routing.pooled_handle_time_factor)
+            work += vol * make_sampler(c.handle_time).mean * factor
+            weight += vol
+            if c.patience is None:
+                finite = False
+            else:
+                patience_w += vol * make_sampler(c.patience).mean
+        if weight <= 0:
+            # A group with no load of its own: spread its hours like the total arrivals.
+            per_interval = load.sum(axis=0)
+            weight = per_interval.sum()
+            work = sum(load[k].sum() * make_sampler(c.handle_time).mean for k, c in enumerate(scenario.contact_types))
+            finite = False
+        aht = work / weight if weight > 0 else 300.0
+        patience = patience_w / weight if finite and weight > 0 else math.inf
+        out[gi] = _shape_group(per_interval * 3600.0 / L, aht, target, scenario.service_target.fraction, budget, patience)
     return out
 
 
-def _group_skills(scenario: Scenario, type_index: dict[str, int]) -> tuple[tuple[tuple[int, float, float], ...], ...]:
-    """Per group: (type, overflow delay, handle-time factor) in the order the group serves them."""
+def _shape_group(
+    per_hour: np.ndarray, aht: float, target: float, fraction: float, budget: int, patience: float
+) -> np.ndarray:
+    """Place ``budget`` agent-intervals over intervals with ``per_hour`` calls (see shape_staffing).
+
+    1. Each interval's requirement: the fewest agents meeting the service target (Erlang C, fast
+       and closed-form; patience only makes it a little conservative).
+    2. The budget is split in proportion to the requirements (largest remainders, so the total
+       is exact; at least one agent wherever calls arrive, when the budget allows).
+    3. Local improvement: move one agent from the interval where it answers the fewest calls
+       within target to where it answers the most, while that gains calls and the donor stays
+       stable (Erlang C says nothing useful about overloaded intervals).
+    """
+    n = len(per_hour)
+    if budget <= 0 or per_hour.sum() <= 0:
+        base = np.full(n, budget // n, dtype=np.int64)
+        base[: budget - int(base.sum())] += 1
+        return base
+    loads = per_hour * aht / 3600.0
+    req = np.array([required_agents(x, aht, target, fraction) if x > 0 else 0 for x in per_hour], dtype=float)
+    raw = budget * req / req.sum()
+    alloc = np.floor(raw).astype(np.int64)
+    if budget >= int((per_hour > 0).sum()):
+        alloc = np.maximum(alloc, (per_hour > 0).astype(np.int64))
+    while alloc.sum() > budget:  # the floor-of-one may overshoot: take from the richest
+        alloc[int(np.argmax(alloc - raw))] -= 1
+    order = np.argsort(-(raw - alloc), kind="stable")
+    for i in order[: budget - int(alloc.sum())]:
+        alloc[i] += 1
+
+    def good(i: int, m: int) -> float:
+        if per_hour[i] <= 0 or m <= loads[i]:
+            return 0.0
+        return per_hour[i] * erlang_c_metrics(per_hour[i], aht, m, target).service_level
+
+    for _ in range(4 * n):
+        gain = np.array([good(i, alloc[i] + 1) - good(i, alloc[i]) for i in range(n)])
+        loss = np.array(
+            [good(i, alloc[i]) - good(i, alloc[i] - 1) if alloc[i] - 1 > loads[i] and alloc[i] > 1 else np.inf
+             for i in range(n)]
+        )
+        j, i = int(np.argmax(gain)), int(np.argmin(loss))
+        if i == j or not gain[j] > loss[i] + 1e-9:
+            break
+        alloc[j] += 1
+        alloc[i] -= 1
+    return alloc
+
+
+def _group_skills(
+    scenario: Scenario, type_index: dict[str, int]
+) -> tuple[tuple[tuple[int, float, float, int], ...], ...]:
+    """Per group: (type, overflow delay, handle-time factor, tier) for each type it may take.
+
+    - ``dedicated``: a group takes only its first skill; every contact type must be the first
+      skill of some group.
+    - ``pooled``: every group takes every type at once, first come first served; a type outside
+      the group's skills takes ``pooled_handle_time_factor`` x the handle time (generalists are
+      slower than specialists) unless the group's ``proficiency`` says otherwise.
+    - ``skills_based``: the first skill is the group's own (at once, tier 0); its other skills
+      take overflow after ``overflow_after_seconds`` of waiting (tier 1: a free agent takes a call
+      of its own skill before an overflow call).
+    """
     routing = scenario.agents.routing
+    if routing.policy == "dedicated":
+        firsts = {g.skills[0] for g in scenario.agents.groups}
+        for ci, c in enumerate(scenario.contact_types):
+            if c.name not in firsts:
+                raise ScenarioError(
+                    f"contact_types.{ci}.name", c.name,
+                    "with routing policy 'dedicated', a contact type that is the first skill of some group",
+                )
     out = []
     for g in scenario.agents.groups:
-        skills: list[tuple[int, float, float]] = []
+        skills: list[tuple[int, float, float, int]] = []
         if routing.policy == "pooled":
             for name, k in type_index.items():
                 factor = g.proficiency.get(name, 1.0 if name in g.skills else routing.pooled_handle_time_factor)
-                skills.append((k, 0.0, factor))
+                skills.append((k, 0.0, factor, 0))
         elif routing.policy == "dedicated":
             primary = g.skills[0]
-            skills.append((type_index[primary], 0.0, g.proficiency.get(primary, 1.0)))
-        else:  # skills_based: the first skill is the group's own; the others take overflow
+            skills.append((type_index[primary], 0.0, g.proficiency.get(primary, 1.0), 0))
+        else:
             for rank, name in enumerate(g.skills):
                 delay = 0.0 if rank == 0 else routing.overflow_after_seconds
-                skills.append((type_index[name], delay, g.proficiency.get(name, 1.0)))
+                skills.append((type_index[name], delay, g.proficiency.get(name, 1.0), 0 if rank == 0 else 1))
         out.append(tuple(skills))
     return tuple(out)
 
@@ -126,10 +246,10 @@ def build_plan(scenario: Scenario) -> EnginePlan:
         if lv.fcr is not None:
             fcr = lv.fcr.target.get(c.name, min(1.0, fcr + lv.fcr.uplift))
         containment = _per_type(lv.ivr.containment, c.name) if lv.ivr else 0.0
-        uplift_ivr = 1.0 + (lv.ivr.remaining_handle_time_uplift if lv.ivr and containment > 0 else 0.0)
+        uplift_ivr = 1.0 + (_per_type(lv.ivr.remaining_handle_time_uplift, c.name) if lv.ivr and containment > 0 else 0.0)
         adoption = _per_type(lv.self_service.adoption, c.name) if lv.self_service else 0.0
         success = _per_type(lv.self_service.success, c.name) if lv.self_service else 0.0
-        ss_uplift = 1.0 + (lv.self_service.failed_handle_time_uplift if lv.self_service else 0.0)
+        ss_uplift = 1.0 + (_per_type(lv.self_service.failed_handle_time_uplift, c.name) if lv.self_service else 0.0)
         types.append(
             TypePlan(
                 name=c.name,
@@ -147,8 +267,10 @@ def build_plan(scenario: Scenario) -> EnginePlan:
             )
         )
     handle_factor = 1.0
+    assist_factor = 1.0
     if lv.agent_assist is not None:
-        handle_factor *= 1.0 - lv.agent_assist.handle_time_reduction
+        assist_factor = 1.0 - lv.agent_assist.handle_time_reduction
+        handle_factor *= assist_factor
     if lv.fcr is not None:
         handle_factor *= lv.fcr.handle_time_factor
     cb = lv.callback
@@ -171,6 +293,7 @@ def build_plan(scenario: Scenario) -> EnginePlan:
         false_ss_share=lv.self_service.false_resolution_share if lv.self_service else 0.0,
         ss_session_seconds=lv.self_service.session_seconds if lv.self_service else 0.0,
         handle_factor=handle_factor,
+        assist_factor=assist_factor,
         vip_share=lv.priority.vip_share if lv.priority else 0.0,
         redial_probability=scenario.redials.probability,
         redial_delay=make_sampler(scenario.redials.delay),
@@ -234,13 +357,17 @@ def cost_inputs(scenario: Scenario) -> CostInputs:
     inbound, outbound, line, pbx = tel.inbound_per_minute, tel.outbound_per_minute, tel.line_per_seat_month, tel.pbx_monthly
     if lv.voip is not None:
         v = lv.voip
-        inbound, outbound, line, pbx = v.inbound_per_minute, v.outbound_per_minute, v.line_per_seat_month, v.pbx_monthly
+        inbound, outbound, line = v.inbound_per_minute, v.outbound_per_minute, v.line_per_seat_month
+        # The PBX is replaced: what stays is the VoIP subscription (SIP trunks, platform fee).
+        pbx = v.pbx_monthly + v.monthly_fee
     programmes = sum(
         getattr(lv, name).monthly_fee
-        for name in ("callback", "fcr", "scheduling", "priority", "remote_agents", "voip")
+        for name in ("callback", "fcr", "scheduling", "priority", "remote_agents")
         if getattr(lv, name) is not None
     )
-    investment = sum(
+    routing = scenario.agents.routing
+    programmes += routing.monthly_fee
+    investment = routing.investment + sum(
         getattr(lv, name).investment for name in type(lv).model_fields if getattr(lv, name) is not None
     )
     return CostInputs(

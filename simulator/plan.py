@@ -63,14 +63,17 @@ class EnginePlan:
     types: tuple[TypePlan, ...]
     group_names: tuple[str, ...]
     staffing: np.ndarray  # int array (groups, intervals_per_day)
-    # Per group: tuples (type index, overflow delay in seconds, handle-time factor), in the order
-    # the group looks at its queues.
-    group_skills: tuple[tuple[tuple[int, float, float], ...], ...]
+    # Per group: tuples (type index, overflow delay in seconds, handle-time factor, tier). A call
+    # may go to the group once it has waited the delay; a free agent takes calls of its lowest
+    # tier first (0: the group's own skill, 1: an overflow skill), then by priority class, then
+    # the longest-waiting call.
+    group_skills: tuple[tuple[tuple[int, float, float, int], ...], ...]
     ivr_time: Sampler | None = None
     false_containment_share: float = 0.0
     false_ss_share: float = 0.0
     ss_session_seconds: float = 0.0
     handle_factor: float = 1.0  # agent assist and FCR-programme effects on every handled call
+    assist_factor: float = 1.0  # the agent-assist part of handle_factor (a vendor does not have it)
     vip_share: float = 0.0
     redial_probability: float = 0.0
     redial_delay: Sampler | None = None
@@ -92,11 +95,15 @@ class EnginePlan:
         return (self.days - 1) * 86400.0 + self.close_seconds
 
     def type_groups(self, k: int) -> list[tuple[int, float, float]]:
-        """Groups that may serve type ``k``: (group, delay, factor), most preferred first."""
+        """Groups that may serve type ``k``: (group, delay, factor), most preferred first.
+
+        Preference: shortest overflow delay, then groups that have ``k`` as their own skill,
+        then the fastest (lowest handle-time factor), then the order of the groups in the file.
+        """
         out = []
         for g, skills in enumerate(self.group_skills):
-            for rank, (kk, delay, factor) in enumerate(skills):
+            for kk, delay, factor, tier in skills:
                 if kk == k:
-                    out.append((delay, rank, factor, g))
+                    out.append((delay, tier, factor, g))
         out.sort()
-        return [(g, delay, factor) for delay, rank, factor, g in out]
+        return [(g, delay, factor) for delay, tier, factor, g in out]

@@ -127,9 +127,21 @@ class AgentGroup(_Model):
 
 
 class Routing(_Model):
+    """How calls reach agent groups (docs/levers.md "Routing").
+
+    ``policy``: ``dedicated`` (each type only to groups that have it as their first skill),
+    ``pooled`` (every group takes every type, first come first served) or ``skills_based`` (the
+    groups whose first skill it is, then groups with it as another skill once the call has
+    waited ``overflow_after_seconds``). ``pooled_handle_time_factor`` multiplies the handle time
+    of a type outside a group's skills when pooled. ``investment`` and ``monthly_fee`` cost a
+    routing change (cross-training, ACD configuration).
+    """
+
     policy: Literal["skills_based", "pooled", "dedicated"] = "skills_based"
     overflow_after_seconds: NonNegFloat = 0.0
     pooled_handle_time_factor: PositiveFloat = 1.0
+    investment: NonNegFloat = 0.0
+    monthly_fee: NonNegFloat = 0.0
 
 
 class Agents(_Model):
@@ -138,6 +150,8 @@ class Agents(_Model):
 
 
 class Redials(_Model):
+    """A share ``probability`` of abandoned callers call again after ``delay`` (opening-hours seconds)."""
+
     probability: Share = 0.0
     delay: DistributionSpec = DistributionSpec(distribution="exponential", mean_seconds=600)
 
@@ -179,7 +193,7 @@ class IvrLever(_Lever):
     time: DistributionSpec = DistributionSpec(distribution="constant", mean_seconds=60)
     containment: PerType = 0.0
     per_minute: NonNegFloat = 0.0
-    remaining_handle_time_uplift: NonNegFloat = 0.0
+    remaining_handle_time_uplift: PerType = 0.0
     false_containment_share: Share = 0.0
 
 
@@ -188,7 +202,7 @@ class SelfServiceLever(_Lever):
     success: PerType = 0.0
     per_session: NonNegFloat = 0.0
     session_seconds: NonNegFloat = 300.0
-    failed_handle_time_uplift: NonNegFloat = 0.0
+    failed_handle_time_uplift: PerType = 0.0
     false_resolution_share: Share = 0.0
 
 
@@ -318,7 +332,7 @@ def check_scenario(self: Scenario) -> Scenario:
             lev = getattr(self.levers, lever_name)
             if lev is None:
                 continue
-            for field in ("containment", "adoption", "success"):
+            for field in ("containment", "adoption", "success", "remaining_handle_time_uplift", "failed_handle_time_uplift"):
                 val = getattr(lev, field, None)
                 if isinstance(val, dict):
                     for k in val:
