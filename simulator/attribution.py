@@ -1,0 +1,179 @@
+"""Attribution of a combined scenario's saving to its levers, by Shapley values.
+
+The players are the changes the combined scenario makes to the baseline: each entry of
+``levers`` that differs, plus every other top-level field that differs (for example ``agents``
+when the scenario re-routes or re-groups agents). The value of a coalition ``S`` is the monthly
+total-cost saving of the baseline with only the changes in ``S`` applied, paired replication by
+replication with the baseline (common random numbers). A player's Shapley value is its marginal
+saving averaged over every order in which the changes could be introduced, so it does not depend
+on the order in which levers are listed, and the values add up to the saving of the full set.
+
+With more than ``EXACT_MAX_PLAYERS`` players the 2^L coalitions are too many; the values are then
+estimated from random orderings (permutation sampling, fixed seed), which is unbiased and still
+order-free. Coalition runs use fewer replications and days than the main comparison (they are
+2^L runs); the difference between the full coalition's saving and the main run's saving is
+reported as a separate residual so the waterfall closes. Method: docs/compare.md.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from .costs import horizon_days
+from .scenario import Scenario, parse_scenario
+from .stats import mean_ci
+
+EXACT_MAX_PLAYERS = 6
+PERMUTATIONS = 40
+_IGNORED_FIELDS = {"name", "description", "seed", "replications", "source"}
+
+
+def changed_players(baseline: Scenario, scenario: Scenario) -> list[str]:
+    """The changes ``scenario`` makes to ``baseline``: lever names, then other top-level fields."""
+    b = baseline.model_dump(mode="python")
+    s = scenario.model_dump(mode="python")
+    levers = [k for k in s["levers"] if s["levers"][k] != b["levers"].get(k)]
+    others = [k for k in s if k not in _IGNORED_FIELDS and k != "levers" and s[k] != b.get(k)]
+    return levers + others
+
+
+def coalition_scenario(baseline: Scenario, scenario: Scenario, players: Iterable[str]) -> Scenario:
+    """The baseline with only the listed changes of ``scenario`` applied."""
+    players = list(players)
+    data = baseline.model_dump(mode="python")
+    s = scenario.model_dump(mode="python")
+    for p in players:
+        if p in s["levers"] and p not in s:
+            data["levers"][p] = s["levers"][p]
+        else:
+            data[p] = s[p]
+    data["name"] = baseline.name + (" + " + " + ".join(players) if players else "")
+    return parse_scenario(data, source=baseline.source)
+
+
+def shapley_values(
+    players: list[str],
+    value: Callable[[frozenset[str]], np.ndarray],
+    *,
+    exact_max: int = EXACT_MAX_PLAYERS,
+    permutations: int = PERMUTATIONS,
+    seed: int = 0,
+) -> tuple[dict[str, np.ndarray], str, int]:
+    """Shapley value of each player (arrays: one value per replication, paired).
+
+    ``value(S)`` returns the coalition's value per replication; ``value(frozenset())`` is the
+    reference (usually zeros). Returns the values, the method used and the coalitions evaluated.
+    """
+    cache: dict[frozenset[str], np.ndarray] = {}
+
+    def v(s: frozenset[str]) -> np.ndarray:
+        if s not in cache:
+            cache[s] = np.asarray(value(s), dtype=float)
+        return cache[s]
+
+    n = len(players)
+    phi: dict[str, np.ndarray] = {}
+    if n <= exact_max:
+        for p in players:
+            others = [q for q in players if q != p]
+            total = 0.0
+            for k in range(len(others) + 1):
+                weight = math.factorial(k) * math.factorial(n - k - 1) / math.factorial(n)
+                for combo in itertools.combinations(others, k):
+                    s = frozenset(combo)
+                    total = total + weight * (v(s | {p}) - v(s))
+            phi[p] = np.asarray(total, dtype=float)
+        return phi, "exact Shapley over all coalitions", len(cache)
+    rng = np.random.default_rng(seed)
+    sums = {p: 0.0 for p in players}
+    for _ in range(permutations):
+        order = list(rng.permutation(players))
+        s: frozenset[str] = frozenset()
+        for p in order:
+            nxt = s | {p}
+            sums[p] = sums[p] + (v(nxt) - v(s))
+            s = nxt
+    phi = {p: np.asarray(sums[p], dtype=float) / permutations for p in players}
+    return phi, f"Shapley by permutation sampling ({permutations} random orders, seed {seed})", len(cache)
+
+
+def monthly_cost(result) -> np.ndarray:  # noqa: ANN001 - a SimulationResult
+    """Per-replication total cost scaled to one month of working days."""
+    days = horizon_days(result.plan)
+    return result.replications["total_cost"].to_numpy(dtype=float) * result.scenario.costs.working_days_per_month / days
+
+
+def attribute(
+    baseline: Scenario,
+    scenario: Scenario,
+    *,
+    hold: str = "staffing",
+    replications: int = 5,
+    days: int = 2,
+    seed: int | None = None,
+    workers: int = 1,
+    full_saving_month: float | None = None,
+) -> tuple[pd.DataFrame, dict]:
+    """Shapley attribution of ``scenario``'s monthly saving over ``baseline`` to its changes.
+
+    Coalitions are simulated with ``replications`` replications of ``days`` days (same seed:
+    common random numbers). Under ``hold="service"`` each coalition is re-staffed to the service
+    target first. Returns one row per change (scenario, lever, contribution_month, ci95_low,
+    ci95_high, share) plus, when ``full_saving_month`` is given, a row ``residual`` closing the gap
+    to it; and a dict of metadata (method, coalitions, replications, days).
+    """
+    from .simulate import simulate  # local: simulate imports the optimizer lazily too
+    from .staffing import optimize_staffing
+
+    seed = baseline.seed if seed is None else seed
+    players = changed_players(baseline, scenario)
+    short_days = max(1, min(days, baseline.horizon.days))
+
+    def shortened(sc: Scenario) -> Scenario:
+        data = sc.model_dump(mode="python")
+        data["horizon"]["days"] = max(1, min(short_days, sc.horizon.days))
+        return parse_scenario(data, source=sc.source)
+
+    def run(players_in: frozenset[str]) -> np.ndarray:
+        sc = shortened(coalition_scenario(baseline, scenario, sorted(players_in, key=players.index)))
+        if hold == "service":
+            st = optimize_staffing(sc, seed=seed, workers=workers, replications=min(3, replications), max_iterations=6)
+            res = simulate(st.scenario, replications=replications, seed=seed, workers=workers, plan=st.plan)
+        else:
+            res = simulate(sc, replications=replications, seed=seed, workers=workers)
+        return monthly_cost(res)
+
+    base_cost = run(frozenset())
+
+    def value(s: frozenset[str]) -> np.ndarray:
+        return base_cost - run(s) if s else np.zeros_like(base_cost)
+
+    phi, method, evaluated = shapley_values(players, value, seed=seed)
+    total = float(np.sum([np.mean(v) for v in phi.values()])) if phi else 0.0
+    rows = []
+    for p in players:
+        m, lo, hi = mean_ci(phi[p])
+        rows.append({"scenario": scenario.name, "lever": p, "contribution_month": m, "ci95_low": lo, "ci95_high": hi,
+                     "share": m / total if total else math.nan})
+    if full_saving_month is not None and players:
+        rows.append({"scenario": scenario.name, "lever": "residual", "contribution_month": full_saving_month - total,
+                     "ci95_low": math.nan, "ci95_high": math.nan, "share": math.nan})
+    meta = {
+        "method": method,
+        "players": players,
+        "coalitions_simulated": evaluated + 1,
+        "replications": replications,
+        "days": short_days,
+        "hold": hold,
+        "attributed_month": total,
+        "residual_note": "residual = main-run monthly saving - sum of contributions from the shorter coalition runs",
+    }
+    return pd.DataFrame(rows), meta
+
+
+__all__ = ["changed_players", "coalition_scenario", "shapley_values", "attribute", "monthly_cost", "EXACT_MAX_PLAYERS"]
