@@ -1,0 +1,395 @@
+"""Paired scenario comparison: differences with CRN intervals, savings, ROI and attribution.
+
+Every scenario runs with the baseline's seed and replication count, so replication ``r`` of a
+scenario sees the same customers, arrival times and handle-time draws as replication ``r`` of the
+baseline wherever its levers do not change them (common random numbers). Differences are taken
+replication by replication and get a Student-t interval (``stats.paired_difference``).
+
+``hold="staffing"`` keeps the baseline's agents (a lever then improves service and saves only
+what it saves outside labour); ``hold="service"`` re-staffs the baseline and every scenario to
+the same service target with ``staffing.optimize_staffing`` (same seed) before comparing: this is
+where a deflection lever turns into fewer agent-hours. Method and formulas: docs/compare.md.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from . import finance
+from .attribution import attribute, changed_players, monthly_cost
+from .costs import COST_COMPONENTS, horizon_days
+from .levers import cost_inputs
+from .plan import EnginePlan
+from .scenario import Scenario, parse_scenario
+from .simulate import SimulationResult, default_workers, simulate
+from .stats import mean_ci, paired_difference
+
+HOLDS = ("staffing", "service")
+
+
+@dataclass
+class Comparison:
+    """The result of ``compare``.
+
+    Attributes:
+        baseline: the baseline's simulation (re-staffed under ``hold="service"``).
+        results: each scenario's simulation, in the order given.
+        hold: "staffing" or "service".
+        differences: one row per (scenario, kpi): baseline_mean, scenario_mean, diff_mean
+            (scenario - baseline), diff_ci95_low, diff_ci95_high, share_cheaper. KPIs are the
+            per-replication columns of ``SimulationResult.replications`` and the cost components.
+        confidence: one row per scenario: share_cheaper (share of replications in which the
+            scenario's total_cost is below the baseline's) and replications.
+        finance: one row per scenario: savings (horizon, month, year, with 95% CI), investment,
+            running_monthly, payback_month, roi_3y, npv_3y (with CI), cost_per_call_up_total_down.
+        monthly_savings_paths: per scenario and month 0..36: cumulative_savings (+ CI) and
+            investment (for the cumulative-savings-vs-investment chart).
+        attribution: per combined scenario (2+ changes) and change: contribution_month with CI
+            and share, plus a ``residual`` row; None when no scenario is combined.
+        attribution_meta: per scenario, the method and the settings of the coalition runs.
+        staffing: under ``hold="service"``, the StaffingResult of the baseline and each scenario.
+    """
+
+    baseline: SimulationResult
+    results: list[SimulationResult]
+    hold: str
+    differences: pd.DataFrame
+    confidence: pd.DataFrame
+    finance: pd.DataFrame
+    monthly_savings_paths: pd.DataFrame
+    attribution: pd.DataFrame | None = None
+    attribution_meta: dict = field(default_factory=dict)
+    staffing: dict = field(default_factory=dict)
+
+    def to_json_dict(self) -> dict:
+        """``{"scenarios": [...], "differences": ..., "finance": ..., "attribution": ..., "hold": ...}``."""
+        diffs: dict[str, dict] = {}
+        for r in self.differences.itertuples(index=False):
+            diffs.setdefault(r.scenario, {})[r.kpi] = {
+                "baseline": _num(r.baseline_mean),
+                "scenario": _num(r.scenario_mean),
+                "diff": _num(r.diff_mean),
+                "ci95": [_num(r.diff_ci95_low), _num(r.diff_ci95_high)],
+            }
+        for r in self.confidence.itertuples(index=False):
+            diffs.setdefault(r.scenario, {})["share_cheaper"] = _num(r.share_cheaper)
+        fin = {}
+        for r in self.finance.to_dict("records"):
+            name = r.pop("scenario")
+            fin[name] = {k: (_num(v) if isinstance(v, (float, np.floating)) else (bool(v) if isinstance(v, (bool, np.bool_)) else v))
+                         for k, v in r.items()}
+        attr = {}
+        if self.attribution is not None:
+            for name, df in self.attribution.groupby("scenario", sort=False):
+                attr[name] = {
+                    **{k: v for k, v in self.attribution_meta.get(name, {}).items() if k != "residual_note"},
+                    "levers": {
+                        r.lever: {"contribution_month": _num(r.contribution_month), "ci95": [_num(r.ci95_low), _num(r.ci95_high)],
+                                  "share": _num(r.share)}
+                        for r in df.itertuples(index=False)
+                    },
+                }
+        return {
+            "hold": self.hold,
+            "scenarios": [self.baseline.to_json_dict()] + [r.to_json_dict() for r in self.results],
+            "differences": diffs,
+            "finance": fin,
+            "attribution": attr,
+        }
+
+
+def _num(x: object) -> float | None:
+    if x is None:
+        return None
+    x = float(x)  # type: ignore[arg-type]
+    return None if math.isnan(x) or math.isinf(x) else x
+
+
+# ---------------------------------------------------------------- preparing scenarios
+def _fill_optimize_from(baseline: Scenario, scenario: Scenario) -> Scenario:
+    """``staffing: optimize`` groups of a scenario take the baseline's staffing of the same group."""
+    if not any(g.staffing == "optimize" for g in scenario.agents.groups):
+        return scenario
+    base = {g.name: g.staffing for g in baseline.agents.groups}
+    data = scenario.model_dump(mode="python")
+    for g in data["agents"]["groups"]:
+        if g["staffing"] == "optimize" and g["name"] in base:
+            g["staffing"] = base[g["name"]]
+    return parse_scenario(data, source=scenario.source)
+
+
+def _prepare(
+    baseline: Scenario, scenarios: list[Scenario], hold: str, seed: int, workers: int
+) -> tuple[list[tuple[Scenario, EnginePlan | None]], dict]:
+    from .staffing import optimize_staffing
+
+    staffing: dict = {}
+    if hold == "service":
+        out = []
+        for sc in [baseline, *scenarios]:
+            res = optimize_staffing(sc, seed=seed, workers=workers)
+            staffing[sc.name] = res
+            out.append((res.scenario, res.plan))
+        return out, staffing
+    base = baseline
+    if any(g.staffing == "optimize" for g in baseline.agents.groups):
+        res = optimize_staffing(baseline, seed=seed, workers=workers)
+        staffing[baseline.name] = res
+        base = res.scenario
+    out = [(base, None)]
+    for sc in scenarios:
+        sc = _fill_optimize_from(base, sc)
+        if any(g.staffing == "optimize" for g in sc.agents.groups):  # a group the baseline lacks
+            res = optimize_staffing(sc, seed=seed, workers=workers)
+            staffing[sc.name] = res
+            sc = res.scenario
+        out.append((sc, None))
+    return out, staffing
+
+
+# ---------------------------------------------------------------- the comparison
+def compare(
+    baseline: Scenario,
+    scenarios: list[Scenario],
+    hold: str = "staffing",
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    attribution: bool = True,
+    attribution_replications: int = 5,
+    attribution_days: int = 2,
+) -> Comparison:
+    """Compare lever scenarios with a baseline, replication by replication.
+
+    Args:
+        baseline: the reference scenario.
+        scenarios: lever scenarios (usually ``extends:`` the baseline's file).
+        hold: "staffing" keeps the baseline's agents; "service" re-staffs every scenario (and the
+            baseline) to the service target first.
+        replications, seed: for every scenario (default: the baseline's), so that replications pair.
+        workers: processes (default: all cores); results do not depend on it.
+        progress: called with 1 after each simulated replication of the main runs.
+        attribution: attribute combined scenarios' savings to their levers (Shapley).
+    """
+    if hold not in HOLDS:
+        raise ValueError(f"hold(={hold!r}) must be one of {HOLDS}")
+    n = replications or baseline.replications
+    seed = baseline.seed if seed is None else seed
+    w = default_workers() if workers is None else max(1, workers)
+    prepared, staffing = _prepare(baseline, list(scenarios), hold, seed, w)
+    runs = [simulate(sc, replications=n, seed=seed, workers=w, progress=progress, plan=plan) for sc, plan in prepared]
+    base, results = runs[0], runs[1:]
+    differences, confidence = _differences(base, results)
+    fin, paths = _finance(base, results)
+    attr_frames, attr_meta = [], {}
+    if attribution:
+        for orig, res in zip(scenarios, results):
+            if len(changed_players(baseline, orig)) < 2:
+                continue
+            saving = float(fin.loc[fin["scenario"] == res.name, "savings_month"].iloc[0])
+            df, meta = attribute(
+                prepared[0][0] if hold == "staffing" else baseline,
+                _fill_optimize_from(prepared[0][0], orig) if hold == "staffing" else orig,
+                hold=hold, replications=min(n, attribution_replications), days=attribution_days,
+                seed=seed, workers=w, full_saving_month=saving,
+            )
+            df["scenario"] = res.name
+            attr_frames.append(df)
+            attr_meta[res.name] = meta
+    attr = pd.concat(attr_frames, ignore_index=True) if attr_frames else None
+    return Comparison(base, results, hold, differences, confidence, fin, paths, attr, attr_meta, staffing)
+
+
+def _differences(base: SimulationResult, results: list[SimulationResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows, conf = [], []
+    b_all = _per_replication(base)
+    for res in results:
+        s_all = _per_replication(res)
+        idx = b_all.index.intersection(s_all.index)
+        cheaper = float((s_all.loc[idx, "total_cost"] < b_all.loc[idx, "total_cost"]).mean())
+        conf.append({"scenario": res.name, "share_cheaper": cheaper, "replications": len(idx)})
+        for kpi in b_all.columns:
+            if kpi not in s_all.columns:
+                continue
+            a, b = b_all.loc[idx, kpi].to_numpy(float), s_all.loc[idx, kpi].to_numpy(float)
+            ok = ~(np.isnan(a) | np.isnan(b))
+            d, lo, hi = paired_difference(a[ok], b[ok])
+            rows.append({
+                "scenario": res.name, "kpi": kpi, "baseline_mean": float(np.nanmean(a)) if ok.any() else math.nan,
+                "scenario_mean": float(np.nanmean(b)) if ok.any() else math.nan,
+                "diff_mean": d, "diff_ci95_low": lo, "diff_ci95_high": hi, "share_cheaper": cheaper,
+            })
+    return pd.DataFrame(rows), pd.DataFrame(conf)
+
+
+def _per_replication(res: SimulationResult) -> pd.DataFrame:
+    comps = res.costs[[c for c in COST_COMPONENTS if c in res.costs.columns]]
+    return pd.concat([res.replications, comps], axis=1)
+
+
+def _running_monthly(sc: Scenario) -> float:
+    c = cost_inputs(sc)
+    return (c.ivr_monthly + c.self_service_monthly + c.automation_monthly + c.outsource_monthly
+            + c.programmes_monthly + c.pbx_monthly)
+
+
+def _finance(base: SimulationResult, results: list[SimulationResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows, paths = [], []
+    b_month = monthly_cost(base)
+    b_total = base.replications["total_cost"].to_numpy(float)
+    base_inv = cost_inputs(base.scenario).investment
+    months = finance.MONTHS_3Y
+    for res in results:
+        sc = res.scenario
+        s_month = monthly_cost(res)
+        saving_h = b_total - res.replications["total_cost"].to_numpy(float)
+        saving_m = b_month - s_month
+        invest = max(0.0, cost_inputs(sc).investment - base_inv)
+        rate = sc.costs.discount_rate
+        m, lo, hi = mean_ci(saving_m)
+        h = mean_ci(saving_h)
+        y = (12 * m, 12 * lo, 12 * hi)
+        roi_r = [finance.roi(finance.constant_flows(x, months), invest) for x in saving_m]
+        npv_r = [finance.npv(finance.constant_flows(x, months), invest, rate) for x in saving_m]
+        roi_ci = mean_ci(roi_r) if invest > 0 else (math.nan,) * 3
+        npv_ci = mean_ci(npv_r)
+
+        def payback(x: float) -> float:
+            p = finance.payback_month(finance.constant_flows(x, months), invest) if not math.isnan(x) else None
+            return math.inf if p is None else float(p)
+
+        # Payback falls as the saving grows: the saving's interval bounds give the payback's.
+        pb, pb_lo, pb_hi = payback(m), payback(hi), payback(lo)
+        bm, sm = base.replications.mean(), res.replications.mean()
+        rows.append({
+            "scenario": res.name,
+            "horizon_days": horizon_days(res.plan),
+            "savings_horizon": h[0], "savings_horizon_ci95_low": h[1], "savings_horizon_ci95_high": h[2],
+            "savings_month": m, "savings_month_ci95_low": lo, "savings_month_ci95_high": hi,
+            "savings_year": y[0], "savings_year_ci95_low": y[1], "savings_year_ci95_high": y[2],
+            "investment": invest,
+            "running_monthly": _running_monthly(sc) - _running_monthly(base.scenario),
+            "payback_month": pb, "payback_month_ci95_low": pb_lo, "payback_month_ci95_high": pb_hi,
+            "roi_3y": roi_ci[0], "roi_3y_ci95_low": roi_ci[1], "roi_3y_ci95_high": roi_ci[2],
+            "npv_3y": npv_ci[0], "npv_3y_ci95_low": npv_ci[1], "npv_3y_ci95_high": npv_ci[2],
+            "discount_rate": rate,
+            "cost_per_call_up_total_down": bool(sm["cost_per_call"] > bm["cost_per_call"] and sm["total_cost"] < bm["total_cost"]),
+        })
+        for k, (c, cl, ch) in enumerate(zip(finance.cumulative(finance.constant_flows(m, months)),
+                                             finance.cumulative(finance.constant_flows(lo, months)),
+                                             finance.cumulative(finance.constant_flows(hi, months)))):
+            paths.append({"scenario": res.name, "month": k, "cumulative_savings": c, "ci95_low": cl, "ci95_high": ch,
+                          "investment": invest, "cumulative_net": c - invest})
+    return pd.DataFrame(rows), pd.DataFrame(paths)
+
+
+# ---------------------------------------------------------------- printing (called by the CLI)
+_PCT = ("service_level", "abandonment_rate", "occupancy")
+
+
+def _fmt(kpi: str, x: float | None, cur: str = "", signed: bool = False) -> str:
+    if x is None or (isinstance(x, float) and (math.isnan(x))):
+        return "-"
+    sign = "+" if signed else ""
+    if kpi in _PCT:
+        return f"{100 * x:{sign}.1f}%" if not signed else f"{100 * x:+.1f} pt"
+    if "cost" in kpi or kpi in COST_COMPONENTS:
+        return f"{x:{sign},.2f}"
+    if kpi.endswith("_seconds"):
+        return f"{x:{sign},.1f} s"
+    return f"{x:{sign},.1f}"
+
+
+def _months(x: float) -> str:
+    if x is None or math.isnan(x):
+        return "-"
+    return "never (36 months)" if math.isinf(x) else f"{int(x)}"
+
+
+def print_comparison(comp: Comparison, console) -> None:  # noqa: ANN001 - a rich Console
+    """Rich tables: KPIs with paired differences, finance, attribution, and plain-language notes."""
+    from rich.table import Table
+
+    cur = comp.baseline.scenario.currency
+    n = len(comp.baseline.replications)
+    for res in comp.results:
+        d = comp.differences[comp.differences["scenario"] == res.name]
+        share = float(comp.confidence.loc[comp.confidence["scenario"] == res.name, "share_cheaper"].iloc[0])
+        t = Table(title=f"{res.name} vs {comp.baseline.name} - hold {comp.hold}, {n} paired replications, seed {comp.baseline.seed}",
+                  caption=f"cheaper than the baseline in {share:.0%} of replications (costs in {cur})")
+        for col in ("KPI", "baseline", "scenario", "difference", "95% CI of difference"):
+            t.add_column(col, justify="left" if col == "KPI" else "right")
+        for r in d.itertuples(index=False):
+            t.add_row(r.kpi, _fmt(r.kpi, r.baseline_mean), _fmt(r.kpi, r.scenario_mean), _fmt(r.kpi, r.diff_mean, signed=True),
+                      f"{_fmt(r.kpi, r.diff_ci95_low, signed=True)} .. {_fmt(r.kpi, r.diff_ci95_high, signed=True)}")
+        console.print(t)
+    f = Table(title=f"Savings and return ({cur}; positive = the scenario costs less; [95% CI])")
+    f.add_column("figure")
+    recs = comp.finance.to_dict("records")
+    for r in recs:
+        f.add_column(r["scenario"], justify="right")
+
+    def ci(r: dict, key: str, pct: bool = False) -> str:
+        k = (lambda v: f"{100 * v:,.0f}%") if pct else (lambda v: f"{v:,.0f}")
+        if r[key] is None or math.isnan(r[key]):
+            return "-"
+        return f"{k(r[key])} [{k(r[key + '_ci95_low'])} .. {k(r[key + '_ci95_high'])}]"
+
+    def payback(r: dict) -> str:
+        pb = _months(r["payback_month"])
+        if not math.isinf(r["payback_month"]) and r["investment"] > 0:
+            pb += f" [{_months(r['payback_month_ci95_low'])} .. {_months(r['payback_month_ci95_high'])}]"
+        return pb
+
+    share = dict(zip(comp.confidence["scenario"], comp.confidence["share_cheaper"]))
+    lines = [
+        ("saving per simulated horizon", lambda r: ci(r, "savings_horizon")),
+        ("saving per month", lambda r: ci(r, "savings_month")),
+        ("saving per year", lambda r: ci(r, "savings_year")),
+        ("investment (one-time)", lambda r: f"{r['investment']:,.0f}"),
+        ("running cost change / month", lambda r: f"{r['running_monthly']:+,.0f} (in the saving)"),
+        ("payback month", payback),
+        ("ROI over 3 years", lambda r: ci(r, "roi_3y", pct=True)),
+        ("NPV over 3 years", lambda r: ci(r, "npv_3y") + f" at {r['discount_rate']:.0%}"),
+        ("cheaper in (replications)", lambda r: f"{share[r['scenario']]:.0%}"),
+    ]
+    for label, fn in lines:
+        f.add_row(label, *[fn(r) for r in recs])
+    console.print(f)
+    if comp.attribution is not None:
+        a = Table(title=f"Attribution of the monthly saving (Shapley values, {cur} per month)")
+        for col in ("scenario", "change", "contribution / month", "95% CI", "share"):
+            a.add_column(col, justify="left" if col in ("scenario", "change") else "right")
+        for r in comp.attribution.itertuples(index=False):
+            a.add_row(r.scenario, r.lever, f"{r.contribution_month:+,.0f}",
+                      "-" if math.isnan(r.ci95_low) else f"{r.ci95_low:+,.0f} .. {r.ci95_high:+,.0f}",
+                      "-" if math.isnan(r.share) else f"{r.share:.0%}")
+        console.print(a)
+        for name, meta in comp.attribution_meta.items():
+            console.print(f"Attribution for {name}: {meta['method']}, {meta['coalitions_simulated']} coalition runs of "
+                          f"{meta['replications']} replications x {meta['days']} day(s); 'residual' is the gap to the main run.",
+                          markup=False, highlight=False)
+    for note in notes(comp):
+        console.print(note, markup=False, highlight=False)
+
+
+def notes(comp: Comparison) -> list[str]:
+    """Plain-language remarks the reports must make (SPEC: cost per call up while total cost down)."""
+    out = []
+    for r in comp.finance.to_dict("records"):
+        if r["cost_per_call_up_total_down"]:
+            out.append(f"Note: {r['scenario']} raises cost per call while lowering total cost - fewer calls reach agents, so "
+                       "fixed costs are spread over fewer handled calls. Judge it by total cost and cost per contact.")
+        if comp.hold == "staffing" and r["savings_month_ci95_low"] <= 0 <= r["savings_month_ci95_high"]:
+            out.append(f"Note: {r['scenario']}'s saving is not distinguishable from zero with the baseline's staffing; "
+                       "deflected calls save labour only if staffing follows (try --hold service).")
+    return out
+
+
+__all__ = ["Comparison", "compare", "print_comparison", "notes", "HOLDS"]
