@@ -1,0 +1,170 @@
+"""The cost model: components sum to total_cost exactly; hand-computed components; cost ratios."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import BASELINE, minimal_dict, run_one, single_queue_dict
+from simulator.costs import COST_COMPONENTS, cost_ratios, replication_costs
+from simulator.kpis import replication_kpis
+from simulator.levers import cost_inputs
+from simulator.records import ANSWERED
+from simulator.scenario import load_scenario, parse_scenario
+from simulator.simulate import simulate
+
+
+def _assert_identity(costs_df):
+    for _, row in costs_df.iterrows():
+        parts = [row[c] for c in COST_COMPONENTS]
+        assert all(p >= 0 for p in parts), dict(zip(COST_COMPONENTS, parts))
+        assert sum(parts) == row["total_cost"], (sum(parts), row["total_cost"])  # exactly, not approx
+
+
+def test_components_sum_to_total_on_the_baseline():
+    base = load_scenario(BASELINE)
+    sc = base.with_changes(horizon={**base.horizon.model_dump(), "days": 1})
+    res = simulate(sc, replications=2, workers=1)
+    assert list(res.costs.columns[: len(COST_COMPONENTS)]) == list(COST_COMPONENTS)
+    _assert_identity(res.costs)
+    np.testing.assert_array_equal(res.costs["total_cost"].to_numpy(), res.replications["total_cost"].to_numpy())
+    bd = res.cost_breakdown()
+    assert bd.sum() == pytest.approx(res.replications["total_cost"].mean(), rel=1e-12)
+    for comp in ("agent_labor", "supervision", "agent_seats", "facilities", "telephony", "ivr", "overhead"):
+        assert bd[comp] > 0, comp
+    # labour is the largest line (REFERENCE.md: 65-75% of cost)
+    assert bd.idxmax() == "agent_labor"
+
+
+def test_components_sum_to_total_with_every_lever():
+    data = minimal_dict(
+        arrivals={"calls_per_day": 400, "profile": "flat"},
+        costs={"agent_hourly_wage": 20, "benefits_load": 0.3, "shrinkage": 0.3, "supervisor_hourly_wage": 30,
+               "licence_per_agent_month": 100, "desktop_per_agent_month": 40, "facility_per_seat_month": 300,
+               "telephony": {"inbound_per_minute": 0.02, "outbound_per_minute": 0.013, "line_per_seat_month": 25,
+                             "pbx_monthly": 1000},
+               "overhead_monthly": 9000},
+        levers={
+            "ivr": {"containment": 0.2, "per_minute": 0.015, "monthly_fee": 500},
+            "self_service": {"adoption": 0.3, "success": 0.5, "per_session": 0.2, "monthly_fee": 300},
+            "callback": {"threshold_seconds": 30, "monthly_fee": 200},
+            "outsourced_overflow": {"after_seconds": 60, "per_minute": 0.8, "minimum_monthly": 100},
+            "agent_assist": {"handle_time_reduction": 0.1, "per_agent_month": 50, "monthly_fee": 100},
+            "remote_agents": {"share": 0.4, "facility_per_remote_seat_month": 50, "wage_factor": 0.9},
+            "fcr": {"uplift": 0.05, "monthly_fee": 150},
+        },
+    )
+    data["agents"]["groups"][0]["staffing"] = 3
+    res = simulate(parse_scenario(data), replications=2, workers=1)
+    _assert_identity(res.costs)
+    bd = res.cost_breakdown()
+    for comp in COST_COMPONENTS:
+        assert bd[comp] > 0, f"{comp} should be charged in this scenario: {dict(bd)}"
+
+
+# ---------------------------------------------------------------- a tiny hand-computed case
+RATES = {
+    "currency": "USD",
+    "agent_hourly_wage": 20.0,
+    "benefits_load": 0.25,
+    "shrinkage": 0.2,
+    "supervisor_hourly_wage": 30.0,
+    "span_of_control": 10,
+    "licence_per_agent_month": 100.0,
+    "desktop_per_agent_month": 50.0,
+    "facility_per_seat_month": 300.0,
+    "telephony": {"inbound_per_minute": 0.02, "outbound_per_minute": 0.013, "line_per_seat_month": 25.0,
+                  "pbx_monthly": 2000.0},
+    "overhead_monthly": 10000.0,
+    "working_days_per_month": 20,
+    "paid_hours_per_agent_day": 8,
+}
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    data = single_queue_dict(calls_per_day=60, handle={"distribution": "constant", "mean_seconds": 100},
+                             agents=[2, 3], interval_minutes=60, seed=5,
+                             patience={"distribution": "constant", "mean_seconds": 60})
+    data["costs"] = RATES
+    sc = parse_scenario(data)
+    recs, plan = run_one(sc)
+    return sc, recs, plan, replication_costs(recs, plan, cost_inputs(sc))
+
+
+def test_agent_labor_supervision_seats_by_hand(tiny):
+    _, _, _, c = tiny
+    staffed_hours = 2 + 3  # two 1-hour intervals
+    paid = staffed_hours / (1 - 0.2)  # 6.25
+    assert c["agent_labor"] == pytest.approx(paid * 20.0 * 1.25)  # 156.25
+    assert c["agent_labor"] == pytest.approx(156.25)
+    assert c["supervision"] == pytest.approx(paid / 10 * 30.0 * 1.25)
+    fte, months = paid / 8.0, 1 / 20
+    assert c["agent_seats"] == pytest.approx(fte * 150.0 * months)
+    assert c["facilities"] == pytest.approx(fte * 300.0 * months)
+    assert c["overhead"] == pytest.approx(10000.0 * months)
+    for comp in ("ivr", "self_service", "automation", "outsourcing", "programmes"):
+        assert c[comp] == 0.0, comp
+
+
+def test_telephony_by_hand(tiny):
+    _, recs, _, c = tiny
+    queue_minutes = np.nansum(recs.wait_s) / 60  # abandoned callers' waits are paid minutes too
+    talk_minutes = recs.handle_s[recs.outcome == ANSWERED].sum() / 60
+    assert queue_minutes > 0 and (recs.wait_s == 60).any(), "the case has queueing and abandonment"
+    fte, months = 6.25 / 8.0, 1 / 20
+    want = (queue_minutes + talk_minutes) * 0.02 + fte * 25.0 * months + 2000.0 * months
+    assert c["telephony"] == pytest.approx(want, rel=1e-12)
+
+
+def test_simulate_reports_the_same_costs(tiny):
+    sc, _, _, c = tiny
+    res = simulate(sc, replications=1, workers=1)
+    for comp in (*COST_COMPONENTS, "total_cost"):
+        assert res.costs.loc[0, comp] == pytest.approx(c[comp], rel=1e-12), comp
+
+
+def test_costs_scale_with_staffing_not_with_volume(tiny):
+    sc, _, _, c = tiny
+    data = sc.model_dump(mode="json")
+    data["agents"]["groups"][0]["staffing"] = [4, 6]
+    sc2 = parse_scenario(data)
+    recs2, plan2 = run_one(sc2)
+    c2 = replication_costs(recs2, plan2, cost_inputs(sc2))
+    assert c2["agent_labor"] == pytest.approx(2 * c["agent_labor"])
+    assert c2["overhead"] == c["overhead"]
+
+
+# ---------------------------------------------------------------- ratios
+def test_cost_ratio_formulas():
+    kpis = {"calls_answered": 80.0, "ivr_contained": 15.0, "self_service_sessions": 5.0, "needs_resolved": 50.0}
+    r = cost_ratios(kpis, {"total_cost": 400.0})
+    assert r == {"cost_per_call": 5.0, "cost_per_contact": 4.0, "cost_per_resolved_contact": 8.0}
+    zero = cost_ratios({k: 0.0 for k in kpis}, {"total_cost": 400.0})
+    assert all(np.isnan(v) for v in zero.values())
+
+
+def test_cost_ratios_per_replication_with_deflection():
+    data = minimal_dict(
+        arrivals={"calls_per_day": 300, "profile": "flat"},
+        levers={"ivr": {"containment": 0.25}, "self_service": {"adoption": 0.3, "success": 0.6}},
+    )
+    data["contact_types"][0]["fcr"] = 0.7
+    data["costs"] = RATES
+    res = simulate(parse_scenario(data), replications=3, workers=1)
+    df = res.replications
+    assert (df["ivr_contained"] > 0).all() and (df["self_service_sessions"] > 0).all()
+    np.testing.assert_allclose(df["cost_per_call"], df["total_cost"] / df["calls_answered"], rtol=1e-12)
+    handled = df["calls_answered"] + df["ivr_contained"] + df["self_service_sessions"]
+    np.testing.assert_allclose(df["cost_per_contact"], df["total_cost"] / handled, rtol=1e-12)
+    np.testing.assert_allclose(df["cost_per_resolved_contact"], df["total_cost"] / df["needs_resolved"], rtol=1e-12)
+    # the three denominators differ here, so the three ratios do too
+    assert (df["cost_per_contact"] < df["cost_per_call"]).all()
+    assert (df["needs_resolved"] < handled).all()
+
+
+def test_kpis_and_costs_cover_the_same_contacts(tiny):
+    _, recs, plan, c = tiny
+    k = replication_kpis(recs, plan)
+    assert k["staffed_agent_hours"] == pytest.approx(5.0)
+    assert c["agent_labor"] == pytest.approx(k["staffed_agent_hours"] / 0.8 * 25.0)
