@@ -213,8 +213,8 @@ def optimize_staffing(
 
     Args:
         scenario: any valid scenario; ``staffing`` of its groups is ignored (a placeholder is used).
-        replications: simulated replications per evaluation (default: enough for ~12 simulated
-            days, between 2 and 5).
+        replications: simulated replications per evaluation (default: enough for ~20 simulated
+            days, between 3 and 20).
         seed: the seed of every evaluation (default: the scenario's).
         workers: processes for the replications of an evaluation.
         progress: called with 1 after each evaluation.
@@ -231,7 +231,8 @@ def optimize_staffing(
     work = parse_scenario(data, source=scenario.source)
     plan = build_plan(work)
     sim_days = work.horizon.days
-    reps = replications or int(min(5, max(2, math.ceil(12 / sim_days))))
+    # Interval service levels are noisy (queues are autocorrelated): judge on ~20 simulated days.
+    reps = replications or int(min(20, max(3, math.ceil(20 / sim_days))))
     owners = type_owners(work)
     st = work.service_target
     erl0 = erlang_start(work, plan)
