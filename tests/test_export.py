@@ -1,0 +1,138 @@
+"""Exports: CSV tables, the workbook's live-formula cost model, resolved scenarios and metadata."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from simulator import __version__
+from simulator.export import replay_volumes, slug
+from simulator.levers import cost_inputs
+from simulator.report import write_run_report
+from simulator.scenario import load_scenario, parse_scenario
+from simulator.simulate import simulate
+
+
+def scenario_dict(**levers) -> dict:  # noqa: ANN003
+    return {
+        "name": "Export test",
+        "seed": 11,
+        "replications": 2,
+        "horizon": {"days": 1, "open": "09:00", "close": "12:00", "interval_minutes": 30},
+        "arrivals": {"calls_per_day": 600},
+        "contact_types": [{"name": "general", "handle_time": {"distribution": "exponential", "mean_seconds": 240},
+                           "patience": {"distribution": "exponential", "mean_seconds": 200}}],
+        "agents": {"groups": [{"name": "team", "skills": ["general"], "staffing": 15}]},
+        "costs": {"currency": "EUR", "agent_hourly_wage": 21, "benefits_load": 0.3, "shrinkage": 0.3,
+                  "supervisor_hourly_wage": 30, "licence_per_agent_month": 100, "facility_per_seat_month": 300,
+                  "telephony": {"inbound_per_minute": 0.02, "outbound_per_minute": 0.013, "line_per_seat_month": 20,
+                                "pbx_monthly": 2000},
+                  "overhead_monthly": 10000},
+        "levers": levers,
+    }
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    sc = parse_scenario(scenario_dict(ivr={"containment": 0.2, "per_minute": 0.03, "monthly_fee": 900},
+                                      callback={"threshold_seconds": 30}))
+    res = simulate(sc)
+    out = tmp_path_factory.mktemp("report")
+    write_run_report(res, out)
+    return res, out
+
+
+def _evaluate(ws, ref: str, seen: dict | None = None) -> float:  # noqa: ANN001
+    """A tiny evaluator for the cost sheet's formulas (+ - * / parentheses, SUM over a column range, MAX)."""
+    seen = {} if seen is None else seen
+    if ref in seen:
+        return seen[ref]
+    v = ws[ref].value
+    if not (isinstance(v, str) and v.startswith("=")):
+        return float(v or 0.0)
+    expr = v[1:]
+
+    def col_sum(m: re.Match) -> str:
+        col, r1, r2 = m.group(1), int(m.group(2)), int(m.group(4))
+        return repr(sum(_evaluate(ws, f"{col}{r}", seen) for r in range(r1, r2 + 1)
+                        if ws[f"A{r}"].value and ws[f"{col}{r}"].value is not None))
+
+    expr = re.sub(r"SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)", col_sum, expr)
+    expr = expr.replace("MAX(", "max(")
+    expr = re.sub(r"\b([A-Z]{1,2})(\d+)\b", lambda m: repr(_evaluate(ws, m.group(0), seen)), expr)
+    seen[ref] = float(eval(expr, {"__builtins__": {}}, {"max": max}))  # noqa: S307 - our own formulas
+    return seen[ref]
+
+
+def test_cost_sheet_formulas_are_live_and_reproduce_the_simulation(report_dir) -> None:  # noqa: ANN001
+    res, out = report_dir
+    wb = load_workbook(out / "report.xlsx")
+    assert {"summary", "Cost model", "intervals", "cost_breakdown", "replications", "assumptions"} <= set(wb.sheetnames)
+    ws = wb["Cost model"]
+    rows = {ws[f"A{r}"].value.split(" =")[0].split(" ")[0]: r for r in range(4, ws.max_row + 1) if ws[f"A{r}"].value}
+    costs = res.costs.mean()
+    for comp in ("agent_labor", "supervision", "agent_seats", "facilities", "telephony", "ivr"):
+        cell = ws[f"C{rows[comp]}"]
+        assert isinstance(cell.value, str) and cell.value.startswith("="), f"{comp} is not a formula: {cell.value!r}"
+        got = _evaluate(ws, f"C{rows[comp]}")
+        assert got == pytest.approx(costs[comp], rel=1e-9, abs=1e-6), f"{comp}: formula {got} vs simulated {costs[comp]}"
+    total_row = next(r for r in range(4, ws.max_row + 1) if ws[f"A{r}"].value == "Total cost")
+    assert _evaluate(ws, f"C{total_row}") == pytest.approx(costs["total_cost"], rel=1e-9)
+    # Labour is hours x wage x loading over the input cells: change the wage and labour follows.
+    assert re.fullmatch(r"=C\d+\*C\d+\*\(1\+C\d+\)", ws[f"C{rows['agent_labor']}"].value)
+    wage_row = next(r for r in range(4, ws.max_row + 1) if (ws[f"A{r}"].value or "").startswith("Agent hourly wage"))
+    assert ws[f"C{wage_row}"].value == pytest.approx(cost_inputs(res.scenario).hourly_wage)
+    ws[f"C{wage_row}"].value = 2 * ws[f"C{wage_row}"].value
+    assert _evaluate(ws, f"C{rows['agent_labor']}") == pytest.approx(2 * costs["agent_labor"], rel=1e-9)
+
+
+def test_csv_tables_match_the_result(report_dir) -> None:  # noqa: ANN001
+    res, out = report_dir
+    summary = pd.read_csv(out / "summary.csv")
+    assert list(summary.columns) == ["scenario", "kpi", "mean", "ci95_low", "ci95_high"]
+    cpc = summary[summary.kpi == "cost_per_call"]["mean"].iloc[0]
+    assert cpc == pytest.approx(res.metrics().loc["cost_per_call", "mean"])
+    iv = pd.read_csv(out / "intervals.csv")
+    assert len(iv) == res.plan.intervals_per_day and {"interval_start", "service_level", "agents"} <= set(iv.columns)
+    cb = pd.read_csv(out / "cost_breakdown.csv")
+    parts = cb[cb.component != "total_cost"]["mean"].sum()
+    assert parts == pytest.approx(cb[cb.component == "total_cost"]["mean"].iloc[0])
+    reps = pd.read_csv(out / "replications.csv")
+    assert len(reps) == len(res.replications)
+
+
+def test_metadata_and_resolved_scenario_reproduce_the_run(report_dir) -> None:  # noqa: ANN001
+    res, out = report_dir
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["ccsim_version"] == __version__
+    assert meta["seed"] == res.seed and meta["replications"] == len(res.replications)
+    assert meta["created"] and meta["command"] and meta["kind"] == "run"
+    path = out / meta["scenarios"][0]["resolved_file"]
+    assert path.name == f"{slug(res.name)}.yaml"
+    again = load_scenario(path)
+    assert again.model_dump() == res.scenario.model_dump()
+    rerun = simulate(again, replications=meta["replications"], seed=meta["seed"])
+    assert np.allclose(rerun.replications["total_cost"], res.replications["total_cost"])
+
+
+def test_replayed_volumes_price_to_the_simulated_costs(report_dir) -> None:  # noqa: ANN001
+    res, _ = report_dir
+    vol = replay_volumes(res)
+    rates = cost_inputs(res.scenario)
+    ivr = vol["ivr_minutes"] * rates.ivr_per_minute
+    from simulator.costs import horizon_days
+
+    months = horizon_days(res.plan) / rates.working_days_per_month
+    assert np.allclose(ivr + rates.ivr_monthly * months, res.costs["ivr"])
+    assert (vol["outbound_minutes"] >= 0).all()
+
+
+def test_slug() -> None:
+    assert slug('<script>alert(1)</script> & "Acme"') == "script-alert-1-script-acme"
+    assert slug("***") == "scenario"
