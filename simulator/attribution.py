@@ -175,7 +175,7 @@ def attribute(
     meta = {
         "method": method,
         "players": players,
-        "coalitions_simulated": evaluated + 1,
+        "coalitions_simulated": evaluated,  # the empty coalition is the baseline run
         "replications": replications,
         "days": short_days,
         "hold": hold,
