@@ -13,8 +13,8 @@ handle time and patience, FCR 1.0, one hour of warm-up) over seeded replications
 |simulated mean - analytic| <= max(K_CI x CI half-width, absolute floor), K_CI = 3 (see below).
 
 Sizes: the default tests take ~10 s on 2 cores. ``test_*_slow`` (marked ``slow``) run more
-replications and longer days: CCSIM_SLOW_SCALE=1 (the default) is ~30 s, CI may set 0.5, a thorough
-local validation 5-10. Tolerances follow the CI, so a bigger scale also means a stricter test.
+replications and longer days: CCSIM_SLOW_SCALE=1 (the default) is ~15 s on 2 idle cores, CI may set 0.5, a
+thorough local validation 5-10 (replications scale with it). Tolerances follow the CI, so a bigger scale also means a stricter test.
 """
 
 from __future__ import annotations
@@ -263,7 +263,7 @@ SLOW_CASES = {
 def test_simulation_matches_analytic_slow(name):
     case = SLOW_CASES[name]
     big = case["agents"] >= 100
-    reps = max(6, int(round((10 if big else 40) * SLOW_SCALE)))
+    reps = max(4 if big else 8, int(round((6 if big else 24) * SLOW_SCALE)))
     hours = 24 if big else 96
     sim = simulate_case(case, replications=reps, hours=hours, seed=99)
     check_against(name, case, sim)
