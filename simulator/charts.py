@@ -306,7 +306,7 @@ def staffing_by_group(staffing: np.ndarray, group_names: Sequence[str], interval
         ax2 = ax.twinx()
         ax2.plot(x, offered, color=TEXT, lw=2, marker="o", ms=3, label="calls offered")
         ax2.set_ylabel("calls offered per interval")
-        ax2.set_ylim(bottom=0)
+        ax2.set_ylim(0, max(1.0, float(np.nanmax(offered))) * 1.3)
         ax2.grid(False)
         ax2.spines["right"].set_visible(True)
         ax2.legend(loc="upper right", fontsize=10)

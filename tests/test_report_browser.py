@@ -1,0 +1,127 @@
+"""The report in a real headless browser (Debian's chromium): renders, no console errors, a screenshot.
+
+CI installs the browser with ``apt-get install -y chromium chromium-driver``. With selenium and
+chromedriver present the page is loaded through WebDriver and the browser's console log is read;
+otherwise the chromium binary itself takes the screenshot and dumps the rendered DOM. The test is
+skipped only when chromium is not installed. Set ``CCSIM_SCREENSHOT_DIR`` to keep the screenshot.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from simulator.report import write_compare_report, write_run_report
+from simulator.scenario import parse_scenario
+from simulator.simulate import simulate
+
+from test_report import EVIL, build_comparison, tiny_dict
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("chromium-browser") or "") if p and Path(p).exists()), None)
+CHROMEDRIVER = next((p for p in ("/usr/bin/chromedriver", shutil.which("chromedriver") or "") if p and Path(p).exists()), None)
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI: apt-get install -y chromium chromium-driver)")
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars"]
+
+
+def _assert_not_blank(png: Path) -> None:
+    from PIL import Image
+
+    assert png.exists() and png.stat().st_size > 10_000, f"no screenshot at {png}"
+    im = Image.open(png).convert("RGB")
+    small = im.resize((140, max(1, im.height // 10)))
+    colours = len(small.getcolors(maxcolors=1 << 20) or [])
+    assert colours > 50, f"the screenshot looks blank ({colours} colours)"
+
+
+def _keep(png: Path, name: str) -> None:
+    keep = os.environ.get("CCSIM_SCREENSHOT_DIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(png, Path(keep) / name)
+
+
+def _selenium_check(html: Path, png: Path) -> list[dict]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for f in FLAGS:
+        opts.add_argument(f)
+    opts.add_argument("--window-size=1400,1000")
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    try:
+        driver.set_page_load_timeout(60)
+        driver.get(html.resolve().as_uri())
+        assert driver.execute_script("return document.readyState") == "complete"
+        title = driver.execute_script("return document.querySelector('h1').textContent")
+        images = driver.execute_script(
+            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
+        height = driver.execute_script("return document.body.scrollHeight")
+        driver.set_window_size(1400, min(int(height) + 50, 16000))
+        driver.save_screenshot(str(png))
+        logs = driver.get_log("browser")
+        alerted = driver.execute_script("return window.__ccsim_alerted || false")
+    finally:
+        driver.quit()
+    assert images and all(ok and w > 0 for ok, w in images), f"an embedded chart did not load: {images}"
+    assert alerted is False
+    return [{"title": title, **e} for e in logs]
+
+
+def _cli_check(html: Path, png: Path, tmp: Path) -> str:
+    base = [CHROMIUM, *FLAGS, f"--user-data-dir={tmp / 'profile'}", "--enable-logging=stderr", "--v=0"]
+    subprocess.run([*base, f"--screenshot={png}", "--window-size=1400,6000", html.resolve().as_uri()],
+                   capture_output=True, text=True, timeout=120, check=False)
+    dom = subprocess.run([*base, "--dump-dom", html.resolve().as_uri()], capture_output=True, text=True, timeout=120, check=False)
+    console = [ln for ln in dom.stderr.splitlines() if "CONSOLE" in ln and ("ERROR" in ln or "Uncaught" in ln)]
+    assert not console, "\n".join(console)
+    return dom.stdout
+
+
+def _check(html: Path, tmp: Path, name: str) -> None:
+    png = tmp / name
+    if CHROMEDRIVER is not None and _has_selenium():
+        logs = _selenium_check(html, png)
+        severe = [e for e in logs if e.get("level") == "SEVERE"]
+        assert not severe, f"console errors: {severe}"
+        assert logs == [] or all(e["title"] for e in logs)
+    else:
+        dom = _cli_check(html, png, tmp)
+        assert "Executive summary" in dom and "&lt;script&gt;alert(1)" in dom
+    _assert_not_blank(png)
+    _keep(png, name)
+
+
+def _has_selenium() -> bool:
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def test_run_report_renders_in_chromium(tmp_path: Path) -> None:
+    res = simulate(parse_scenario(tiny_dict()))
+    out = tmp_path / "run"
+    out.mkdir()
+    html = write_run_report(res, out)
+    _check(html, tmp_path, "run-report.png")
+
+
+def test_compare_report_renders_in_chromium(tmp_path: Path) -> None:
+    base = simulate(parse_scenario(tiny_dict()))
+    ivr = simulate(parse_scenario(tiny_dict("IVR <30%>", ivr={"containment": 0.3, "investment": 24000})))
+    out = tmp_path / "compare"
+    out.mkdir()
+    html = write_compare_report(build_comparison(base, [ivr]), out)
+    assert EVIL not in html.read_text(encoding="utf-8")
+    _check(html, tmp_path, "compare-report.png")
