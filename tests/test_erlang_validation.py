@@ -264,6 +264,6 @@ def test_simulation_matches_analytic_slow(name):
     case = SLOW_CASES[name]
     big = case["agents"] >= 100
     reps = max(4 if big else 8, int(round((6 if big else 24) * SLOW_SCALE)))
-    hours = 24 if big else 96
+    hours = 24 if big else 48
     sim = simulate_case(case, replications=reps, hours=hours, seed=99)
     check_against(name, case, sim)
