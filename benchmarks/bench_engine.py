@@ -145,7 +145,7 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     print("\n".join(rows))
-    print("\nSame model (one run per simulator, so expect run-to-run noise of ~0.01 on SL):")
+    print("\nSame model (mean over the --repeat runs; one 24-h run has a noise of ~0.01 on SL):")
     print("\n".join(checks))
     if args.profile:
         agents, erl = max((s for s in SIZES if s[0] in wanted), default=SIZES[-1])
