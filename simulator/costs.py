@@ -44,6 +44,22 @@ def horizon_days(plan: EnginePlan) -> float:
     return plan.days * counted / total
 
 
+def usage_volumes(records: Records, plan: EnginePlan) -> dict[str, float]:
+    """The volumes the cost model prices, for one replication (warm-up excluded)."""
+    r = measured(records, plan)
+    is_call = r.kind != 1
+    vendor = r.outcome == OUTSOURCED
+    return {
+        "ivr_minutes": float(np.nansum(r.ivr_s[is_call])) / 60.0,
+        "queue_minutes": float(np.nansum(r.wait_s)) / 60.0,
+        "inbound_talk_minutes": float(np.nansum(np.where(r.outcome == ANSWERED, r.handle_s, 0.0))) / 60.0,
+        "outbound_minutes": float(r.outbound_s.sum()) / 60.0,
+        "vendor_minutes": float(np.nansum(r.handle_s[vendor])) / 60.0,
+        "vendor_calls": float(vendor.sum()),
+        "sessions": float(((r.outcome == SS_RESOLVED) | (r.outcome == SS_FAILED)).sum()),
+    }
+
+
 def replication_costs(records: Records, plan: EnginePlan, rates: CostInputs) -> dict[str, float]:
     """Cost components of one replication (currency units over the simulated horizon)."""
     r = measured(records, plan)
@@ -54,15 +70,10 @@ def replication_costs(records: Records, plan: EnginePlan, rates: CostInputs) -> 
     loaded_wage = rates.hourly_wage * (1.0 + rates.benefits_load)
     fte = paid_hours / (rates.paid_hours_per_agent_day * days) if days > 0 else 0.0
 
-    is_call = r.kind != 1
-    ivr_minutes = float(np.nansum(r.ivr_s[is_call])) / 60.0
-    queue_minutes = float(np.nansum(r.wait_s)) / 60.0
-    inbound_talk = float(np.nansum(np.where(r.outcome == ANSWERED, r.handle_s, 0.0))) / 60.0
-    outbound_minutes = float(r.outbound_s.sum()) / 60.0
-    vendor = r.outcome == OUTSOURCED
-    vendor_minutes = float(np.nansum(r.handle_s[vendor])) / 60.0
-    vendor_calls = int(vendor.sum())
-    sessions = int(((r.outcome == SS_RESOLVED) | (r.outcome == SS_FAILED)).sum())
+    v = usage_volumes(records, plan)
+    ivr_minutes, queue_minutes, inbound_talk = v["ivr_minutes"], v["queue_minutes"], v["inbound_talk_minutes"]
+    outbound_minutes, vendor_minutes, vendor_calls, sessions = (
+        v["outbound_minutes"], v["vendor_minutes"], v["vendor_calls"], v["sessions"])
 
     outsourcing = 0.0
     if rates.outsource_per_minute or rates.outsource_per_call or rates.outsource_minimum_monthly or rates.outsource_monthly:

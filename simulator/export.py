@@ -26,7 +26,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .costs import COST_COMPONENTS, horizon_days
+from .costs import COST_COMPONENTS, horizon_days, usage_volumes
 from .kpis import measured, staffed_seconds_per_interval
 from .levers import CostInputs, cost_inputs
 from .plan import EnginePlan
@@ -43,27 +43,13 @@ def slug(name: str) -> str:
 
 
 # ---------------------------------------------------------------- volumes behind the costs
-def usage_volumes(records: Records, plan: EnginePlan) -> dict[str, float]:
-    """The volumes ``simulator.costs`` prices, for one replication (same definitions)."""
-    r = measured(records, plan)
-    is_call = r.kind != 1
-    vendor = r.outcome == OUTSOURCED
-    return {
-        "ivr_minutes": float(np.nansum(r.ivr_s[is_call])) / 60.0,
-        "queue_minutes": float(np.nansum(r.wait_s)) / 60.0,
-        "inbound_talk_minutes": float(np.nansum(np.where(r.outcome == ANSWERED, r.handle_s, 0.0))) / 60.0,
-        "outbound_minutes": float(r.outbound_s.sum()) / 60.0,
-        "vendor_minutes": float(np.nansum(r.handle_s[vendor])) / 60.0,
-        "vendor_calls": float(vendor.sum()),
-        "sessions": float(((r.outcome == SS_RESOLVED) | (r.outcome == SS_FAILED)).sum()),
-    }
-
-
 def replay_volumes(result) -> pd.DataFrame:  # noqa: ANN001 - SimulationResult
     """Re-run the replications (identical: same seed tree) and collect their usage volumes."""
     from .engine import simulate_replication
     from .streams import replication_streams
 
+    if getattr(result, "volumes", None) is not None:
+        return result.volumes
     rows = []
     for r in result.replications.index:
         recs = simulate_replication(result.plan, replication_streams(result.seed, int(r)))

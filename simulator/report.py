@@ -250,6 +250,10 @@ def replay(result: Any, workers: int | None = None) -> tuple[pd.DataFrame, list[
     from .simulate import default_workers
 
     need_types = any(why == "" for why in erlang_a_types(result.plan).values())
+    stored_volumes = getattr(result, "volumes", None)
+    stored_counts = getattr(result, "type_counts", None)
+    if stored_volumes is not None and (stored_counts is not None or not need_types):
+        return stored_volumes, (stored_counts if need_types else None)
     jobs = [(result.plan, result.seed, int(r), need_types) for r in result.replications.index]
     workers = default_workers() if workers is None else workers
     if len(jobs) >= REPLAY_PARALLEL_FROM and workers > 1:

@@ -14,13 +14,14 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .costs import COST_COMPONENTS, cost_ratios, replication_costs
+from .costs import COST_COMPONENTS, cost_ratios, replication_costs, usage_volumes
 from .engine import simulate_replication
 from .kpis import WAIT_BINS, interval_table, replication_kpis, wait_histogram
 from .levers import build_plan, cost_inputs
 from .plan import EnginePlan
 from .scenario import Scenario
 from .stats import summarize
+from .validity import type_interval_counts
 from .streams import replication_streams
 
 METRIC_NAMES: tuple[str, ...] = ()  # filled below from kpis + costs
@@ -33,6 +34,8 @@ class ReplicationResult:
     costs: dict[str, float]
     intervals: pd.DataFrame
     wait_hist: np.ndarray
+    volumes: dict[str, float]
+    type_counts: pd.DataFrame
 
 
 @dataclass
@@ -46,6 +49,8 @@ class SimulationResult:
     intervals: pd.DataFrame  # per replication, day and interval
     wait_hist: np.ndarray  # answered calls per wait bin, summed over replications
     seed: int
+    volumes: pd.DataFrame | None = None  # per replication: the minutes and sessions the costs price
+    type_counts: list[pd.DataFrame] | None = None  # per replication: offered/within/abandoned per type and interval
     extra: dict = field(default_factory=dict)
 
     @property
@@ -105,10 +110,12 @@ def run_replication(scenario: Scenario, plan: EnginePlan, seed: int, replication
     records = simulate_replication(plan, streams)
     kpis = replication_kpis(records, plan)
     costs = replication_costs(records, plan, cost_inputs(scenario))
+    volumes = usage_volumes(records, plan)
+    type_counts = type_interval_counts(records, plan)
     kpis.update({"total_cost": costs["total_cost"], **cost_ratios(kpis, costs)})
     intervals = interval_table(records, plan)
     intervals.insert(0, "replication", replication)
-    return ReplicationResult(replication, kpis, costs, intervals, wait_histogram(records, plan))
+    return ReplicationResult(replication, kpis, costs, intervals, wait_histogram(records, plan), volumes, type_counts)
 
 
 def _worker(args: tuple[Scenario, EnginePlan, int, int]) -> ReplicationResult:
@@ -156,7 +163,8 @@ def simulate(
     costs = pd.DataFrame([r.costs for r in results], index=reps.index)
     intervals = pd.concat([r.intervals for r in results], ignore_index=True)
     hist = np.sum([r.wait_hist for r in results], axis=0)
-    return SimulationResult(scenario, plan, reps, costs, intervals, hist, seed)
+    volumes = pd.DataFrame([r.volumes for r in results], index=reps.index)
+    return SimulationResult(scenario, plan, reps, costs, intervals, hist, seed, volumes, [r.type_counts for r in results])
 
 
 def resolve_optimized_staffing(scenario: Scenario) -> Scenario:
