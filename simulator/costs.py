@@ -36,12 +36,9 @@ COST_COMPONENTS: tuple[str, ...] = (
 
 
 def horizon_days(plan: EnginePlan) -> float:
-    """Simulated days that count for costs (the warm-up excluded)."""
-    total = plan.days * plan.intervals_per_day
-    counted = int((staffed_seconds_per_interval(plan) > 0).sum()) if plan.staffing.sum() > 0 else total
-    if plan.warmup_seconds <= 0:
-        return float(plan.days)
-    return plan.days * counted / total
+    """Simulated days that count for costs: the warm-up's share of the opening hours is left out."""
+    open_seconds = plan.intervals_per_day * plan.interval_seconds
+    return max(0.0, plan.days - min(plan.warmup_seconds, plan.days * open_seconds) / open_seconds)
 
 
 def usage_volumes(records: Records, plan: EnginePlan) -> dict[str, float]:

@@ -59,13 +59,13 @@ def measured(records: Records, plan: EnginePlan) -> Records:
 
 
 def staffed_seconds_per_interval(plan: EnginePlan) -> np.ndarray:
-    """Scheduled agent-seconds per (day, interval), zero inside the warm-up."""
-    per_day = plan.staffing.sum(axis=0).astype(float) * plan.interval_seconds
-    mat = np.tile(per_day, (plan.days, 1))
+    """Scheduled agent-seconds per (day, interval); the part of an interval inside the warm-up is left out."""
+    agents = plan.staffing.sum(axis=0).astype(float)
     starts = (np.arange(plan.days)[:, None] * 86400.0 + plan.open_seconds
               + np.arange(plan.intervals_per_day)[None, :] * plan.interval_seconds)
-    mat[starts < plan.open_seconds + plan.warmup_seconds] = 0.0
-    return mat
+    warmup_end = plan.open_seconds + plan.warmup_seconds
+    counted = np.clip(starts + plan.interval_seconds - np.maximum(starts, warmup_end), 0.0, plan.interval_seconds)
+    return agents[None, :] * counted
 
 
 def replication_kpis(records: Records, plan: EnginePlan) -> dict[str, float]:

@@ -252,9 +252,6 @@ def test_warmup_is_excluded_from_kpis():
     assert k["occupancy"] == pytest.approx(recs.busy_s[after].sum() / (2 * 1.5 * 3600))
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: a warm-up that is not a whole number of intervals drops the "
-                   "staffed time of the partial interval (staffed_seconds_per_interval zeroes every interval that "
-                   "starts before the warm-up end) while the calls of that partial interval are counted")
 def test_warmup_not_a_multiple_of_the_interval_counts_staffed_time_from_the_warmup_end():
     data = single_queue_dict(calls_per_day=200, handle=CONST100, agents=2, warmup_minutes=45, seed=6)
     recs, plan = run_one(data)
