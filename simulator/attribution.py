@@ -53,7 +53,8 @@ def coalition_scenario(baseline: Scenario, scenario: Scenario, players: Iterable
             data["levers"][p] = s["levers"][p]
         else:
             data[p] = s[p]
-    data["name"] = baseline.name + (" + " + " + ".join(players) if players else "")
+    name = baseline.name + (" + " + " + ".join(players) if players else "")
+    data["name"] = name if len(name) <= 120 else f"{baseline.name[:80]} + {len(players)} changes"
     return parse_scenario(data, source=baseline.source)
 
 
