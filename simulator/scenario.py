@@ -127,7 +127,7 @@ class AgentGroup(_Model):
 
 
 class Routing(_Model):
-    """How calls reach agent groups (docs/levers.md "Routing").
+    """How calls reach agent groups (README "Levers", "Routing").
 
     ``policy``: ``dedicated`` (each type only to groups that have it as their first skill),
     ``pooled`` (every group takes every type, first come first served) or ``skills_based`` (the
