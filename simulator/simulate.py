@@ -142,8 +142,7 @@ def simulate(
     n = replications or scenario.replications
     seed = scenario.seed if seed is None else seed
     if plan is None:
-        scenario = resolve_optimized_staffing(scenario)
-        plan = build_plan(scenario)
+        scenario, plan = resolve_optimized_staffing(scenario)
     workers = default_workers() if workers is None else max(1, workers)
     jobs = [(scenario, plan, seed, r) for r in range(n)]
     results: list[ReplicationResult] = []
@@ -167,13 +166,18 @@ def simulate(
     return SimulationResult(scenario, plan, reps, costs, intervals, hist, seed, volumes, [r.type_counts for r in results])
 
 
-def resolve_optimized_staffing(scenario: Scenario) -> Scenario:
-    """Replace ``staffing: optimize`` by the optimizer's per-interval staffing."""
+def resolve_optimized_staffing(scenario: Scenario) -> tuple[Scenario, EnginePlan]:
+    """The scenario and its engine plan, ``staffing: optimize`` replaced by the optimizer's staffing.
+
+    The optimizer's plan is used as is: its staffing is already placed interval by interval, so
+    the ``scheduling`` lever must not reshape it again.
+    """
     if not any(g.staffing == "optimize" for g in scenario.agents.groups):
-        return scenario
+        return scenario, build_plan(scenario)
     from .staffing import optimize_staffing  # local import: the optimizer runs the simulator
 
-    return optimize_staffing(scenario).scenario
+    result = optimize_staffing(scenario)
+    return result.scenario, result.plan
 
 
 __all__ = ["simulate", "SimulationResult", "run_replication", "WAIT_BINS"]
