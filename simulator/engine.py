@@ -23,7 +23,7 @@ from collections import deque
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
+from simpy.events import NORMAL, Event, Timeout
 
 from .plan import EnginePlan
 from .records import (
@@ -48,6 +48,24 @@ _INF = math.inf
 # Status of a contact while the simulation runs.
 _NOT_QUEUED, _WAITING, _CB_WAITING, _IN_SERVICE, _DONE = 0, 1, 2, 3, 4
 _GROUP_BITS = 64  # completion events carry contact * 64 + group
+
+
+class _Timer(Event):
+    """A SimPy ``Timeout`` with its one callback, built in one call.
+
+    The hot path schedules about two events per call; ``Timeout(env, delay, value)`` followed by
+    ``callbacks.append`` costs two more Python calls and a delay check per event. This is the same
+    event (triggered, ``_ok``, a value, a callbacks list, scheduled at ``now + delay`` with normal
+    priority) minus that overhead. Callers guarantee ``delay >= 0`` (handle times, patience,
+    gaps between sorted arrival times); delays computed at run time still use ``Timeout``.
+    """
+
+    def __init__(self, env: simpy.Environment, delay: float, value: int, callback) -> None:  # noqa: ANN001
+        self.env = env
+        self.callbacks = [callback]
+        self._value = value
+        self._ok = True
+        env.schedule(self, NORMAL, delay)
 
 
 def business_shift(plan: EnginePlan, t: np.ndarray | float, delay: np.ndarray | float) -> np.ndarray:
@@ -201,39 +219,45 @@ class CallCenterModel:
         self.need_of = R.need.tolist()
         self.ktype = R.ctype.tolist()
         self.prio = R.priority.tolist()
-        self.qtime = [0.0] * rows
-        for r, qt in zip(range(m_ss, rows), qtime.tolist()):
-            self.qtime[r] = qt
+        qtime_rows = np.zeros(rows)
+        qtime_rows[m_ss:] = qtime
+        self.static_qtime = qtime_rows
+        self.qtime = qtime_rows.tolist()
+        self.feed_times = qtime_rows[self.queue_entry_rows].tolist()
         self.status = [_NOT_QUEUED] * rows
-        # Attributes of the need, used by each of its call rows.
-        self.n_handle = handle.tolist()
-        self.n_patience = patience.tolist()
-        self.n_fcr_ok = fcr_ok.tolist()
-        self.n_rep_delay = rep_delay.tolist()
-        self.n_cb = u_cb.tolist()
-        self.n_redial = u_rd.tolist()
-        self.n_redial_delay = redial_delay.tolist()
-        self.n_ktype = ktype.tolist()
-        self.n_prio = prio.tolist()
+        # The attributes every queued contact reads, per row (a row's need's for the rows drawn
+        # up front; contacts created during the run append their own).
+        self.static_handle = handle[R.need]
+        self.static_fcr = fcr_ok[R.need]
+        self.handle_row = self.static_handle.tolist()
+        self.patience_row = patience[R.need].tolist()
+        self.fcr_row = self.static_fcr.tolist()
+        # Attributes of the need read on rarer paths (callbacks, redials, repeats): numpy arrays,
+        # read one scalar at a time, rather than lists that cost more to build than to read.
+        self.n_rep_delay = rep_delay
+        self.n_cb = u_cb
+        self.n_redial = u_rd
+        self.n_redial_delay = redial_delay
+        self.n_ktype = ktype
+        self.n_prio = prio
         self._draw_generations(ktype, n)
-        # Row-level overrides for contacts created during the run (repeats, redials).
-        self.row_handle: dict[int, float] = {}
-        self.row_patience: dict[int, float] = {}
-        self.row_fcr_ok: dict[int, bool] = {}
+        # Row-level overrides of those for contacts created during the run (repeats, redials).
         self.row_cb: dict[int, float] = {}
         self.row_redial: dict[int, tuple[float, float]] = {}
         self.row_rep_delay: dict[int, float] = {}
-        # Outputs filled during the run.
+        # Outputs filled during the run. An agent answering a call writes only its answer time
+        # (and group): wait, handle, busy time, outcome and resolution follow from it and are
+        # derived in ``_collect``. The other columns are written only by the rarer paths
+        # (abandonment, callbacks, outsourcing), so they are sparse: row -> value.
         self.answer = [math.nan] * rows
-        self.wait = [math.nan] * rows
-        self.handle_out = [math.nan] * rows
-        self.group_out = [-1] * rows
-        self.outcome = R.outcome.tolist()
-        self.resolved = R.resolved.tolist()
-        self.outbound = [0.0] * rows
-        self.busy = [0.0] * rows
-        self.cb_accepted = [False] * rows
-        self.attempts = [0] * rows
+        self.group_out: dict[int, int] = {}
+        self.outcome: dict[int, int] = {}
+        self.wait: dict[int, float] = {}
+        self.handle_out: dict[int, float] = {}
+        self.outbound: dict[int, float] = {}
+        self.busy: dict[int, float] = {}
+        self.cb_accepted: dict[int, bool] = {}
+        self.attempts: dict[int, int] = {}
         # Dynamic rows appended during the run.
         self.dyn_rows: list[tuple[int, int, int, int, float, float]] = []  # need, kind, ktype, prio, arrival, ivr
 
@@ -292,10 +316,21 @@ class CallCenterModel:
             self.delayed.append(sorted({d for g, d, f in tg if d > 0}))
         self.type_groups = [p.type_groups(k) for k in range(K)]
         self.group_skills = [sorted(s, key=lambda x: x[3]) for s in p.group_skills]
+        # Handle-time factor of group g on type k, to derive handle times in ``_collect``. It
+        # depends on the group and the type only (a skill listed twice has one proficiency).
+        self.factor = np.full((G, K), np.nan)
+        for g, skills in enumerate(p.group_skills):
+            for k, _delay, f, _tier in skills:
+                assert np.isnan(self.factor[g, k]) or self.factor[g, k] == f, (g, k)
+                self.factor[g, k] = f
         self.mean_handle = [t.handle.mean * p.handle_factor for t in p.types]
         # The vendor's handle time: its own factor, without our agent-assist tool.
         self._vendor_factor = p.outsource.handle_time_factor / p.assist_factor if p.outsource else 1.0
         self.callback_offers = 0  # callers whose expected wait exceeded the threshold
+        # One queue, one group that takes it at once, no callbacks: the common case (and the
+        # Erlang C/A models) gets its own callbacks without routing loops (``_single_queue``).
+        self.single = (G == 1 and K == 1 and len(prios) == 1 and not self.delayed[0]
+                       and len(self.immediate[0]) == 1 and p.callback is None)
 
     # ------------------------------------------------------------------ run
     def run(self) -> Records:
@@ -312,39 +347,37 @@ class CallCenterModel:
             if not p.round_the_clock:
                 ev = Timeout(env, d * 86400.0 + p.close_seconds, d)
                 ev.callbacks.append(self._on_close)
-        self._feed_pos = 0
-        self._feed_rows = self.queue_entry_rows.tolist()
-        if self._feed_rows:
-            ev = Timeout(env, self.qtime[self._feed_rows[0]], None)
-            ev.callbacks.append(self._on_feed)
+        feed_rows = self.queue_entry_rows.tolist()
+        feed_times = self.feed_times
+        if self.single:
+            self._enter_queue, on_feed = self._single_queue(feed_rows, feed_times)
+        else:
+            on_feed = self._feeder(feed_rows, feed_times)
+        if feed_rows:
+            _Timer(env, feed_times[0], 0, on_feed)
         for t, need in self._pending_repeats:
             self._schedule_repeat(need, t, from_now=False)
         env.run()
         return self._collect()
 
-    def _on_feed(self, ev: Timeout) -> None:
-        rows = self._feed_rows
-        qtime = self.qtime
-        pos = self._feed_pos
-        now = self.env.now
+    def _feeder(self, rows: list[int], times: list[float]):  # noqa: ANN202
+        """The arrivals callback: one event per distinct queue-entry time, whose value is the
+        position in ``rows`` (sorted by entry time) of the first call it brings in."""
+        env = self.env
         n = len(rows)
-        # Several queue entries may share an instant; take them all, then schedule the next.
-        while pos < n and qtime[rows[pos]] <= now:
-            self._enter_queue(rows[pos])
-            pos += 1
-        self._feed_pos = pos
-        if pos < n:
-            nxt = Timeout(self.env, qtime[rows[pos]] - now, None)
-            nxt.callbacks.append(self._on_feed)
+        enter = self._enter_queue
 
-    # ------------------------------------------------------------------ attributes
-    def _handle_base(self, r: int) -> float:
-        h = self.row_handle.get(r)
-        return self.n_handle[self.need_of[r]] if h is None else h
+        def on_feed(ev: Event) -> None:
+            pos = ev._value
+            now = env.now
+            # Several queue entries may share an instant; take them all, then schedule the next.
+            while pos < n and times[pos] <= now:
+                enter(rows[pos])
+                pos += 1
+            if pos < n:
+                _Timer(env, times[pos] - now, pos, on_feed)
 
-    def _patience(self, r: int) -> float:
-        v = self.row_patience.get(r)
-        return self.n_patience[self.need_of[r]] if v is None else v
+        return on_feed
 
     # ------------------------------------------------------------------ queue entry
     def _enter_queue(self, r: int) -> None:
@@ -356,12 +389,11 @@ class CallCenterModel:
                 self.busy_n[g] += 1
                 self._start(r, g, f)
                 return
-        now = self.env.now
         cb = self.plan.callback
         if cb is not None:
             u = self.row_cb.get(r)
             if u is None:
-                u = self.n_cb[self.need_of[r]]
+                u = float(self.n_cb[self.need_of[r]])
             if self._expected_wait(k) > cb.threshold_seconds:
                 self.callback_offers += 1
                 if u < cb.acceptance:
@@ -376,17 +408,14 @@ class CallCenterModel:
         self.queues[k][self.prio[r]].append(r)
         self.waiting[k] += 1
         env = self.env
-        pat = self._patience(r)
+        pat = self.patience_row[r]
         if pat < _INF:
-            ev = Timeout(env, pat, r)
-            ev.callbacks.append(self._on_patience)
+            _Timer(env, pat, r, self._on_patience)
         for d in self.delayed[k]:
-            ev = Timeout(env, d, r)
-            ev.callbacks.append(self._on_overflow)
+            _Timer(env, d, r, self._on_overflow)
         out = self.plan.outsource
         if out is not None and out.after_seconds < pat:
-            ev = Timeout(env, out.after_seconds, r)
-            ev.callbacks.append(self._on_outsource)
+            _Timer(env, out.after_seconds, r, self._on_outsource)
 
     def _expected_wait(self, k: int) -> float:
         """The wait announced to a caller: people ahead x AHT / agents who can take the call."""
@@ -399,42 +428,33 @@ class CallCenterModel:
 
     # ------------------------------------------------------------------ service
     def _start(self, r: int, g: int, factor: float) -> None:
-        env = self.env
-        now = env.now
         if self.status[r] == _CB_WAITING:
             self._attempt_callback(r, g, factor)
             return
         self.status[r] = _IN_SERVICE
-        h = self._handle_base(r) * factor
-        self.answer[r] = now
-        self.wait[r] = now - self.qtime[r]
-        self.handle_out[r] = h
-        self.busy[r] = h
+        self.answer[r] = self.env.now
         self.group_out[r] = g
-        self.outcome[r] = ANSWERED
-        ev = Timeout(env, h, r * _GROUP_BITS + g)
-        ev.callbacks.append(self._on_done)
+        _Timer(self.env, self.handle_row[r] * factor, r * _GROUP_BITS + g, self._on_done)
 
     def _attempt_callback(self, r: int, g: int, factor: float) -> None:
         """An agent calls the customer back: connect, or a failed attempt and maybe a retry later."""
         cb = self.plan.callback
         env = self.env
-        self.attempts[r] += 1
+        self.attempts[r] = self.attempts.get(r, 0) + 1
         self.group_out[r] = g
         if self._connect_rng.random() < cb.connect_rate:
-            h = self._handle_base(r) * factor
+            h = self.handle_row[r] * factor
             self.status[r] = _IN_SERVICE
             self.answer[r] = env.now
             self.handle_out[r] = h
-            self.busy[r] += h
-            self.outbound[r] += h
+            self.busy[r] = self.busy.get(r, 0.0) + h
+            self.outbound[r] = self.outbound.get(r, 0.0) + h
             self.outcome[r] = CALLBACK_ANSWERED
-            ev = Timeout(env, h, r * _GROUP_BITS + g)
-            ev.callbacks.append(self._on_done)
+            _Timer(env, h, r * _GROUP_BITS + g, self._on_done)
             return
         a = cb.attempt_seconds
-        self.busy[r] += a
-        self.outbound[r] += a
+        self.busy[r] = self.busy.get(r, 0.0) + a
+        self.outbound[r] = self.outbound.get(r, 0.0) + a
         self.status[r] = _NOT_QUEUED
         if self.attempts[r] >= cb.max_attempts:
             self.outcome[r] = CALLBACK_FAILED
@@ -458,23 +478,15 @@ class CallCenterModel:
         self.queues[k][self.prio[r]].append(r)
         self.waiting[k] += 1
 
-    def _on_done(self, ev: Timeout) -> None:
+    def _on_done(self, ev: Event) -> None:
         r, g = divmod(ev._value, _GROUP_BITS)
         self.status[r] = _DONE
-        self._resolve(r)
+        if not self.fcr_row[r]:
+            self._schedule_repeat(self.need_of[r], self.env.now, from_now=True, row=r)
         self._agent_free(g)
 
     def _on_agent_free_event(self, ev: Timeout) -> None:
         self._agent_free(ev._value % _GROUP_BITS)
-
-    def _resolve(self, r: int) -> None:
-        ok = self.row_fcr_ok.get(r)
-        if ok is None:
-            ok = self.n_fcr_ok[self.need_of[r]]
-        if ok:
-            self.resolved[r] = True
-        else:
-            self._schedule_repeat(self.need_of[r], self.env.now, from_now=True, row=r)
 
     def _agent_free(self, g: int) -> None:
         self.busy_n[g] -= 1
@@ -521,8 +533,80 @@ class CallCenterModel:
             self.waiting[best_k] -= 1
         return best_r, best_f
 
+    # ------------------------------------------------------------------ one queue, one group
+    def _single_queue(self, rows: list[int], times: list[float]):  # noqa: ANN202
+        """Queue entry and arrival and completion callbacks for one queue served by one group.
+
+        The same model as ``_enter_queue`` / ``_start`` / ``_on_done`` / ``_agent_free`` /
+        ``_next_call`` restricted to that case, without the loops over groups, types and priority
+        classes, with the state bound once in a closure rather than looked up on ``self`` per
+        call, and with the same events created in the same order (so results are identical).
+        Returns ``(enter_queue, on_feed)``; staffing changes still go through ``_next_call``.
+        """
+        model = self  # for ``closing``, which the staffing events set
+        env = self.env
+        status, answer, need_of = self.status, self.answer, self.need_of
+        handle_row, patience_row, fcr_row = self.handle_row, self.patience_row, self.fcr_row
+        idle, busy_n, leaving, waiting = self.idle, self.busy_n, self.leaving, self.waiting
+        queue = self.queues[0][self.prio_levels[0]]
+        f = self.immediate[0][0][1]
+        on_patience, on_outsource = self._on_patience, self._on_outsource
+        out_after = self.plan.outsource.after_seconds if self.plan.outsource is not None else _INF
+        n = len(rows)
+
+        def enter_queue(r: int) -> None:
+            if idle[0] > 0:
+                idle[0] -= 1
+                busy_n[0] += 1
+                answer[r] = env.now
+                _Timer(env, handle_row[r] * f, r, on_done)
+                return
+            status[r] = _WAITING
+            queue.append(r)
+            waiting[0] += 1
+            pat = patience_row[r]
+            if pat < _INF:
+                _Timer(env, pat, r, on_patience)
+            if out_after < pat:
+                _Timer(env, out_after, r, on_outsource)
+
+        def on_feed(ev: Event) -> None:
+            pos = ev._value
+            now = env.now
+            while pos < n and times[pos] <= now:
+                enter_queue(rows[pos])
+                pos += 1
+            if pos < n:
+                _Timer(env, times[pos] - now, pos, on_feed)
+
+        def on_done(ev: Event) -> None:
+            r = ev._value
+            if not fcr_row[r]:
+                model._schedule_repeat(need_of[r], env.now, from_now=True, row=r)
+            if leaving[0] > 0 and not model.closing:
+                busy_n[0] -= 1
+                leaving[0] -= 1
+                return
+            if waiting[0]:
+                # Abandoned or outsourced callers are still in the deque (lazy deletion).
+                while status[queue[0]] != _WAITING:
+                    queue.popleft()
+                r = queue.popleft()
+                waiting[0] -= 1
+                status[r] = _IN_SERVICE
+                answer[r] = env.now
+                _Timer(env, handle_row[r] * f, r, on_done)
+                return
+            busy_n[0] -= 1
+            if model.closing:
+                leaving[0] = max(0, leaving[0] - 1)
+            else:
+                idle[0] += 1
+
+        return enter_queue, on_feed
+
     # ------------------------------------------------------------------ timers
-    def _on_patience(self, ev: Timeout) -> None:
+    def _on_patience(self, ev: Event) -> None:
         r = ev._value
         if self.status[r] != _WAITING:
             return
@@ -536,11 +620,11 @@ class CallCenterModel:
             rd = self.row_redial.get(r)
             if rd is None:
                 n = self.need_of[r]
-                rd = (self.n_redial[n], self.n_redial_delay[n])
+                rd = (float(self.n_redial[n]), float(self.n_redial_delay[n]))
             if rd[0] < p.redial_probability:
                 self._new_contact(self.need_of[r], KIND_REDIAL, now, rd[1])
 
-    def _on_overflow(self, ev: Timeout) -> None:
+    def _on_overflow(self, ev: Event) -> None:
         r = ev._value
         if self.status[r] != _WAITING:
             return
@@ -556,19 +640,19 @@ class CallCenterModel:
                 self._start(r, g, f)
                 return
 
-    def _on_outsource(self, ev: Timeout) -> None:
+    def _on_outsource(self, ev: Event) -> None:
         r = ev._value
         if self.status[r] != _WAITING:
             return
         self.status[r] = _DONE
         self.waiting[self.ktype[r]] -= 1
         now = self.env.now
-        h = self._handle_base(r) * self._vendor_factor
         self.answer[r] = now
         self.wait[r] = now - self.qtime[r]
-        self.handle_out[r] = h
+        self.handle_out[r] = self.handle_row[r] * self._vendor_factor
         self.outcome[r] = OUTSOURCED
-        self._resolve(r)
+        if not self.fcr_row[r]:
+            self._schedule_repeat(self.need_of[r], now, from_now=True, row=r)
 
     # ------------------------------------------------------------------ staffing
     def _on_interval(self, ev: Timeout) -> None:
@@ -610,7 +694,7 @@ class CallCenterModel:
     def _schedule_repeat(self, need: int, t: float, from_now: bool, row: int | None = None) -> None:
         delay = self.row_rep_delay.get(row) if row is not None else None
         if delay is None:
-            delay = self.n_rep_delay[need]
+            delay = float(self.n_rep_delay[need])
         self._new_contact(need, KIND_REPEAT, t, delay)
 
     def _new_contact(self, need: int, kind: int, t: float, delay: float) -> None:
@@ -619,36 +703,34 @@ class CallCenterModel:
         when = _business_shift_scalar(p.open_seconds, p.close_seconds, t, delay)
         if when >= p.horizon_end:
             return
-        k = self.n_ktype[need]
+        k = int(self.n_ktype[need])
         gen = self.n_gen[need]
         self.n_gen[need] = gen + 1
         r = len(self.status)
         if self.g_attr is not None and gen < _GENERATIONS:
             a = self.g_attr
             ivr = float(a[0][need, gen])
-            self.row_handle[r] = float(a[1][need, gen])
-            self.row_patience[r] = float(a[2][need, gen])
-            self.row_fcr_ok[r] = bool(a[3][need, gen])
+            self.handle_row.append(float(a[1][need, gen]))
+            self.patience_row.append(float(a[2][need, gen]))
+            self.fcr_row.append(bool(a[3][need, gen]))
             self.row_cb[r] = float(a[4][need, gen])
             self.row_redial[r] = (float(a[5][need, gen]), float(a[6][need, gen]))
             self.row_rep_delay[r] = float(a[7][need, gen])
         else:
             ivr = self._draw_late_contact(r, k)
-        self.dyn_rows.append((need, kind, k, self.n_prio[need], when, ivr))
+        prio = int(self.n_prio[need])
+        self.dyn_rows.append((need, kind, k, prio, when, ivr))
         self.need_of.append(need)
         self.ktype.append(k)
-        self.prio.append(self.n_prio[need])
+        self.prio.append(prio)
         self.qtime.append(when + ivr)
         self.status.append(_NOT_QUEUED)
-        for lst, v in ((self.answer, math.nan), (self.wait, math.nan), (self.handle_out, math.nan),
-                       (self.group_out, -1), (self.outcome, UNSERVED), (self.resolved, False),
-                       (self.outbound, 0.0), (self.busy, 0.0), (self.cb_accepted, False), (self.attempts, 0)):
-            lst.append(v)
+        self.answer.append(math.nan)
         ev = Timeout(self.env, when + ivr - self.env.now, r)
         ev.callbacks.append(self._on_late_contact)
 
     def _on_late_contact(self, ev: Timeout) -> None:
-        self._enter_queue(ev._value)
+        self._enter_queue(ev._value)  # the single-queue path's when ``self.single``
 
     def _draw_late_contact(self, r: int, k: int) -> float:
         """Attributes of a contact beyond the pre-drawn generations (rare): drawn as it occurs."""
@@ -656,9 +738,9 @@ class CallCenterModel:
         tp = p.types[k]
         u = self._secondary.random(8)
         ivr = float(p.ivr_time.ppf(u[0:1])[0]) if p.ivr_time is not None else 0.0
-        self.row_handle[r] = float(tp.handle.ppf(u[1:2])[0]) * p.handle_factor * tp.remaining_handle_factor
-        self.row_patience[r] = float(tp.patience.ppf(u[2:3])[0]) if tp.patience is not None else _INF
-        self.row_fcr_ok[r] = bool(u[3] < tp.fcr)
+        self.handle_row.append(float(tp.handle.ppf(u[1:2])[0]) * p.handle_factor * tp.remaining_handle_factor)
+        self.patience_row.append(float(tp.patience.ppf(u[2:3])[0]) if tp.patience is not None else _INF)
+        self.fcr_row.append(bool(u[3] < tp.fcr))
         self.row_cb[r] = float(u[4])
         self.row_redial[r] = (float(u[5]), float(p.redial_delay.ppf(u[6:7])[0]) if p.redial_delay is not None else 0.0)
         self.row_rep_delay[r] = float(tp.repeat_delay.ppf(u[7:8])[0])
@@ -678,25 +760,53 @@ class CallCenterModel:
             R.priority[base:] = dyn[:, 3]
             R.arrival_s[base:] = [d[4] for d in self.dyn_rows]
             R.ivr_s[base:] = [d[5] for d in self.dyn_rows]
-        outcome = np.array(self.outcome, dtype=np.int8)
-        status = np.array(self.status, dtype=np.int8)
+            R.outcome[base:] = UNSERVED
+        # Rows drawn up front keep their numpy columns; rows created during the run add theirs.
+        qtime = np.concatenate([self.static_qtime, self.qtime[base:]])
+        handle_row = np.concatenate([self.static_handle, self.handle_row[base:]])
+        fcr_row = np.concatenate([self.static_fcr, np.array(self.fcr_row[base:], dtype=bool)])
+        outcome, wait, handle, group = R.outcome, R.wait_s, R.handle_s, R.group
+        answer = np.array(self.answer)
+        _scatter(outcome, self.outcome)
+        _scatter(wait, self.wait)
+        _scatter(handle, self.handle_out)
+        _scatter(group, self.group_out)
+        R.outbound_s[:] = 0.0
+        _scatter(R.outbound_s, self.outbound)
+        R.busy_s[:] = 0.0
+        _scatter(R.busy_s, self.busy)
+        _scatter(R.callback, self.cb_accepted)
+        _scatter(R.attempts, self.attempts)
+        # Answered by an agent: only the answer time (and, with several groups, the group) was
+        # written. The rest is what ``_start`` used to write, computed with the same float
+        # operations on the same numbers, so it is bit for bit the same.
+        by_agent = ~np.isnan(answer) & (outcome != OUTSOURCED) & (outcome != CALLBACK_ANSWERED)
+        if self.single:
+            group[by_agent] = 0
+        h = handle_row[by_agent] * self.factor[group[by_agent], R.ctype[by_agent]]
+        outcome[by_agent] = ANSWERED
+        wait[by_agent] = answer[by_agent] - qtime[by_agent]
+        handle[by_agent] = h
+        R.busy_s[by_agent] = h
+        # Every served contact reached its end (the run goes on until no event is left), where
+        # it resolved the need or sent a repeat.
+        served = by_agent | (outcome == OUTSOURCED) | (outcome == CALLBACK_ANSWERED)
+        R.resolved[served] = fcr_row[served]
         # Still waiting when everything else has finished: offered, never answered.
+        status = np.array(self.status, dtype=np.int8)
         waiting_at_end = (status == _WAITING) | (status == _CB_WAITING)
-        outcome[waiting_at_end] = np.where(np.array(self.cb_accepted)[waiting_at_end], CALLBACK_FAILED, UNSERVED)
-        R.outcome[:] = outcome
+        outcome[waiting_at_end] = np.where(R.callback[waiting_at_end], CALLBACK_FAILED, UNSERVED)
         queued_rows = (outcome != CONTAINED) & (outcome != SS_RESOLVED) & (outcome != SS_FAILED)
-        R.queue_s[:] = np.where(queued_rows, np.array(self.qtime), np.nan)
-        R.answer_s[:] = self.answer
-        R.wait_s[:] = self.wait
-        R.handle_s[:] = self.handle_out
-        R.group[:] = self.group_out
-        R.resolved[:] = self.resolved
-        R.outbound_s[:] = self.outbound
-        R.busy_s[:] = self.busy
-        R.callback[:] = self.cb_accepted
-        R.attempts[:] = self.attempts
+        R.queue_s[:] = np.where(queued_rows, qtime, np.nan)
+        R.answer_s[:] = answer
         R.n_needs = self.n_needs
         return R
+
+
+def _scatter(column: np.ndarray, values: dict) -> None:
+    """Write the sparse ``row -> value`` outputs of the run into a records column."""
+    if values:
+        column[np.fromiter(values.keys(), np.int64, len(values))] = list(values.values())
 
 
 def simulate_replication(plan: EnginePlan, streams: dict[str, np.random.Generator]) -> Records:
