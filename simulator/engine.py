@@ -6,11 +6,15 @@ Design, and why:
   CDF from named streams (``streams``). A lever that changes one contact's fate therefore leaves
   every other contact's draws as they were: common random numbers between scenarios.
 - The SimPy environment is driven by event callbacks rather than one process per call: a call is
-  a row index, and its events are ``Timeout``s whose value is that index. This is the same
-  discrete-event semantics as the textbook process model at a fraction of the cost (see
+  a row index, and its events are timeouts (``_Timer``) whose value is that index. This is the
+  same discrete-event semantics as the textbook process model at a fraction of the cost (see
   ``benchmarks/bench_engine.py``).
+- The hot path writes as little as it can: an answered call records its answer time (and group);
+  its wait, handle and busy time, outcome and resolution are derived, vectorised, in
+  ``_collect``. One queue served by one group (the Erlang C/A case) has its own callbacks.
 - Queues are FCFS deques per (contact type, priority) with lazy deletion: a caller who abandons
-  or is handed to a vendor is marked, and skipped when they reach the head.
+  or is handed to a vendor is marked, and skipped when they reach the head. Which call a free
+  agent takes, and which group an arriving call goes to, are the rules of ``routing``.
 - Agents of a group are interchangeable, so a group is three counters (idle, busy, leaving).
   Staffing changes at interval boundaries; an agent whose shift ends mid-call finishes it first.
   At close, arrivals stop and the agents on the floor drain the queue before leaving.
@@ -19,7 +23,7 @@ Design, and why:
 from __future__ import annotations
 
 import math
-from collections import deque
+from typing import Callable
 
 import numpy as np
 import simpy
@@ -43,10 +47,20 @@ from .records import (
     UNSERVED,
     Records,
 )
+from .routing import (
+    CB_WAITING as _CB_WAITING,
+    DONE as _DONE,
+    IN_SERVICE as _IN_SERVICE,
+    NOT_QUEUED as _NOT_QUEUED,
+    OVERFLOW_EPS as _EPS,
+    WAITING as _WAITING,
+    empty_queues,
+    expected_wait,
+    next_call,
+    routing_tables,
+)
 
 _INF = math.inf
-# Status of a contact while the simulation runs.
-_NOT_QUEUED, _WAITING, _CB_WAITING, _IN_SERVICE, _DONE = 0, 1, 2, 3, 4
 _GROUP_BITS = 64  # completion events carry contact * 64 + group
 
 
@@ -60,7 +74,7 @@ class _Timer(Event):
     gaps between sorted arrival times); delays computed at run time still use ``Timeout``.
     """
 
-    def __init__(self, env: simpy.Environment, delay: float, value: int, callback) -> None:  # noqa: ANN001
+    def __init__(self, env: simpy.Environment, delay: float, value: int, callback: Callable[[Event], None]) -> None:
         self.env = env
         self.callbacks = [callback]
         self._value = value
@@ -97,7 +111,6 @@ def _business_shift_scalar(open_s: float, close_s: float, t: float, delay: float
 # Attributes of a need's later contacts (repeats, redials) are drawn up front for this many
 # generations per need, so that they too are common random numbers between scenarios.
 _GENERATIONS = 3
-_EPS = 1e-9  # float slack when comparing a wait with an overflow delay
 
 
 class CallCenterModel:
@@ -294,43 +307,22 @@ class CallCenterModel:
         # Columns as (n, G) numpy arrays: scalar reads only for the contacts actually created.
         self.g_attr = (ivr, handle, patience, fcr_ok, u[4], u[5], redial_delay, rep_delay)
 
-    # ------------------------------------------------------------------ routing tables
+    # ------------------------------------------------------------------ routing state
     def _build_routing(self) -> None:
         p = self.plan
-        G, K = len(p.group_names), len(p.types)
+        G = len(p.group_names)
+        self.routes = rt = routing_tables(p)
+        self.single = rt.single
         self.idle = [0] * G
         self.busy_n = [0] * G
         self.leaving = [0] * G
         self.on_shift = [0] * G
         self.closing = False
-        prios = sorted({t.priority for t in p.types} | ({0} if p.vip_share > 0 else set()))
-        self.prio_levels = prios
-        self.queues = [{pr: deque() for pr in prios} for _ in range(K)]
-        self.waiting = [0] * K
-        # For an arriving call: groups that may take it at once (no overflow delay).
-        self.immediate = []
-        self.delayed = []
-        for k in range(K):
-            tg = p.type_groups(k)
-            self.immediate.append([(g, f) for g, d, f in tg if d <= 0])
-            self.delayed.append(sorted({d for g, d, f in tg if d > 0}))
-        self.type_groups = [p.type_groups(k) for k in range(K)]
-        self.group_skills = [sorted(s, key=lambda x: x[3]) for s in p.group_skills]
-        # Handle-time factor of group g on type k, to derive handle times in ``_collect``. It
-        # depends on the group and the type only (a skill listed twice has one proficiency).
-        self.factor = np.full((G, K), np.nan)
-        for g, skills in enumerate(p.group_skills):
-            for k, _delay, f, _tier in skills:
-                assert np.isnan(self.factor[g, k]) or self.factor[g, k] == f, (g, k)
-                self.factor[g, k] = f
-        self.mean_handle = [t.handle.mean * p.handle_factor for t in p.types]
+        self.queues = empty_queues(rt)
+        self.waiting = [0] * len(p.types)
         # The vendor's handle time: its own factor, without our agent-assist tool.
         self._vendor_factor = p.outsource.handle_time_factor / p.assist_factor if p.outsource else 1.0
         self.callback_offers = 0  # callers whose expected wait exceeded the threshold
-        # One queue, one group that takes it at once, no callbacks: the common case (and the
-        # Erlang C/A models) gets its own callbacks without routing loops (``_single_queue``).
-        self.single = (G == 1 and K == 1 and len(prios) == 1 and not self.delayed[0]
-                       and len(self.immediate[0]) == 1 and p.callback is None)
 
     # ------------------------------------------------------------------ run
     def run(self) -> Records:
@@ -350,8 +342,9 @@ class CallCenterModel:
         feed_rows = self.queue_entry_rows.tolist()
         feed_times = self.feed_times
         if self.single:
-            self._enter_queue, on_feed = self._single_queue(feed_rows, feed_times)
+            self.enter_queue, on_feed = self._single_queue(feed_rows, feed_times)
         else:
+            self.enter_queue = self._enter_queue
             on_feed = self._feeder(feed_rows, feed_times)
         if feed_rows:
             _Timer(env, feed_times[0], 0, on_feed)
@@ -383,7 +376,7 @@ class CallCenterModel:
     def _enter_queue(self, r: int) -> None:
         k = self.ktype[r]
         idle = self.idle
-        for g, f in self.immediate[k]:
+        for g, f in self.routes.immediate[k]:
             if idle[g] > 0:
                 idle[g] -= 1
                 self.busy_n[g] += 1
@@ -394,7 +387,7 @@ class CallCenterModel:
             u = self.row_cb.get(r)
             if u is None:
                 u = float(self.n_cb[self.need_of[r]])
-            if self._expected_wait(k) > cb.threshold_seconds:
+            if expected_wait(self.routes, k, self.waiting, self.on_shift) > cb.threshold_seconds:
                 self.callback_offers += 1
                 if u < cb.acceptance:
                     # Leaves the line at once, keeps its place: no queue minutes, no abandonment.
@@ -411,20 +404,11 @@ class CallCenterModel:
         pat = self.patience_row[r]
         if pat < _INF:
             _Timer(env, pat, r, self._on_patience)
-        for d in self.delayed[k]:
+        for d in self.routes.delayed[k]:
             _Timer(env, d, r, self._on_overflow)
         out = self.plan.outsource
         if out is not None and out.after_seconds < pat:
             _Timer(env, out.after_seconds, r, self._on_outsource)
-
-    def _expected_wait(self, k: int) -> float:
-        """The wait announced to a caller: people ahead x AHT / agents who can take the call."""
-        agents = 0
-        for g, d, f in self.type_groups[k]:
-            agents += self.on_shift[g]
-        if agents <= 0:
-            return _INF
-        return (self.waiting[k] + 1) * self.mean_handle[k] / agents
 
     # ------------------------------------------------------------------ service
     def _start(self, r: int, g: int, factor: float) -> None:
@@ -469,7 +453,7 @@ class CallCenterModel:
         r = ev._value
         k = self.ktype[r]
         self.status[r] = _CB_WAITING
-        for g, f in self.immediate[k]:
+        for g, f in self.routes.immediate[k]:
             if self.idle[g] > 0:
                 self.idle[g] -= 1
                 self.busy_n[g] += 1
@@ -504,34 +488,8 @@ class CallCenterModel:
         self._start(r, g, f)
 
     def _next_call(self, g: int) -> tuple[int, float]:
-        """The call group ``g`` takes next: own skill before overflow, then the best priority
-        class, then the longest waiting (FCFS per type and class). A call of an overflow skill is
-        eligible once it has waited the overflow delay; an accepted callback at any time."""
-        status = self.status
-        qtime = self.qtime
-        now = self.env.now
-        best_r, best_key, best_f, best_k = -1, None, 1.0, -1
-        for k, delay, f, tier in self.group_skills[g]:
-            if self.waiting[k] == 0:
-                continue
-            if best_key is not None and tier > best_key[0]:
-                break  # a call of the group's own skill beats any overflow call
-            for pr, q in self.queues[k].items():
-                while q and status[q[0]] != _WAITING and status[q[0]] != _CB_WAITING:
-                    q.popleft()
-                if not q:
-                    continue
-                head = q[0]
-                if delay > 0 and now - qtime[head] < delay - _EPS and status[head] == _WAITING:
-                    continue
-                key = (tier, pr, qtime[head])
-                if best_key is None or key < best_key:
-                    best_r, best_key, best_f, best_k = head, key, f, k
-                break  # lower priority queues of this type come after this one
-        if best_r >= 0:
-            self.queues[best_k][best_key[1]].popleft()
-            self.waiting[best_k] -= 1
-        return best_r, best_f
+        """The call group ``g`` takes next (``routing.next_call``), and its handle factor."""
+        return next_call(self.routes.group_skills[g], self.queues, self.waiting, self.status, self.qtime, self.env.now)
 
     # ------------------------------------------------------------------ one queue, one group
     def _single_queue(self, rows: list[int], times: list[float]):  # noqa: ANN202
@@ -548,8 +506,8 @@ class CallCenterModel:
         status, answer, need_of = self.status, self.answer, self.need_of
         handle_row, patience_row, fcr_row = self.handle_row, self.patience_row, self.fcr_row
         idle, busy_n, leaving, waiting = self.idle, self.busy_n, self.leaving, self.waiting
-        queue = self.queues[0][self.prio_levels[0]]
-        f = self.immediate[0][0][1]
+        queue = self.queues[0][self.routes.prio_levels[0]]
+        f = self.routes.immediate[0][0][1]
         on_patience, on_outsource = self._on_patience, self._on_outsource
         out_after = self.plan.outsource.after_seconds if self.plan.outsource is not None else _INF
         n = len(rows)
@@ -630,7 +588,7 @@ class CallCenterModel:
             return
         k = self.ktype[r]
         waited = self.env.now - self.qtime[r]
-        for g, d, f in self.type_groups[k]:
+        for g, d, f in self.routes.type_groups[k]:
             if d <= waited + _EPS and self.idle[g] > 0:
                 # Take this caller out of its queue: lazy deletion keeps the deque valid.
                 self.status[r] = _NOT_QUEUED
@@ -730,7 +688,7 @@ class CallCenterModel:
         ev.callbacks.append(self._on_late_contact)
 
     def _on_late_contact(self, ev: Timeout) -> None:
-        self._enter_queue(ev._value)  # the single-queue path's when ``self.single``
+        self.enter_queue(ev._value)
 
     def _draw_late_contact(self, r: int, k: int) -> float:
         """Attributes of a contact beyond the pre-drawn generations (rare): drawn as it occurs."""
@@ -783,7 +741,7 @@ class CallCenterModel:
         by_agent = ~np.isnan(answer) & (outcome != OUTSOURCED) & (outcome != CALLBACK_ANSWERED)
         if self.single:
             group[by_agent] = 0
-        h = handle_row[by_agent] * self.factor[group[by_agent], R.ctype[by_agent]]
+        h = handle_row[by_agent] * self.routes.factor[group[by_agent], R.ctype[by_agent]]
         outcome[by_agent] = ANSWERED
         wait[by_agent] = answer[by_agent] - qtime[by_agent]
         handle[by_agent] = h
