@@ -8,7 +8,7 @@ for Ciw (create_network + Simulation + simulate_until_max_time + get_all_records
 then both simulators' service level and abandonment next to the analytic Erlang A values, so the
 reader sees that they simulate the same model.
 
-    python benchmarks/bench_engine.py                 # 24 simulated hours per size (~1 min)
+    python benchmarks/bench_engine.py                 # 24 simulated hours per size (~30 s)
     python benchmarks/bench_engine.py --hours 6 --repeat 3
     python benchmarks/bench_engine.py --profile       # cProfile of ccsim's engine at 500 agents
 
