@@ -4,7 +4,8 @@ Conventions (docs/compare.md, "Finance"):
 - ``monthly_net[m-1]`` is the net saving of month ``m`` (m = 1, 2, ...), running costs of the lever
   already deducted; the one-time ``investment`` is paid at month 0.
 - Payback month: the first month whose cumulative net saving reaches the investment
-  (0 when there is nothing to pay back, ``None`` when it never does within the flows given).
+  (0 when there is nothing to pay back and the first month does not lose money, ``None`` when it
+  never pays back within the flows given).
 - ROI: (sum of net savings - investment) / investment (``nan`` without an investment).
 - NPV: -investment + sum of monthly flows discounted at the monthly rate equivalent to the
   annual ``discount_rate``: (1 + r) ** (1 / 12) - 1.
@@ -35,10 +36,14 @@ def constant_flows(monthly_net: float, months: int = MONTHS_3Y) -> np.ndarray:
 
 
 def payback_month(monthly_net: Sequence[float], investment: float) -> int | None:
-    """First month (1-based) whose cumulative net saving is >= the investment."""
-    if investment <= 0:
-        return 0
+    """First month (1-based) whose cumulative net saving is >= the investment.
+
+    Without an investment the payback month is 0, unless the lever loses money from the first
+    month on: then it never pays back (``None``).
+    """
     cum = np.cumsum(np.asarray(monthly_net, dtype=float))
+    if investment <= 0 and (len(cum) == 0 or cum[0] >= -1e-9):
+        return 0
     hit = np.flatnonzero(cum >= investment - 1e-9)
     return int(hit[0]) + 1 if len(hit) else None
 

@@ -49,3 +49,9 @@ def test_npv_of_a_three_year_annuity() -> None:
 
 def test_cumulative_starts_at_zero() -> None:
     assert finance.cumulative([1, 2, 3]).tolist() == [0, 1, 3, 6]
+
+
+def test_no_investment_and_a_loss_never_pays_back():
+    """A free lever that loses money every month has no payback month (it is not 'month 0')."""
+    assert finance.payback_month(finance.constant_flows(-100.0, 36), 0.0) is None
+    assert finance.payback_month(finance.constant_flows(100.0, 36), 0.0) == 0
