@@ -107,14 +107,21 @@ def _figure(fig: Any, title: str, caption: str = "") -> str:
     return f'<figure><h3>{_e(title)}</h3>{_img(png, title)}{cap}</figure>'
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "", row_classes: Sequence[str] | None = None) -> str:
+WIDE_FROM = 7  # scenario columns from which a table gets the compact "wide" style
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "", row_classes: Sequence[str] | None = None,
+           wide: bool = False) -> str:
     """An HTML table; cells must already be escaped."""
     head = "".join(f"<th>{h}</th>" for h in header)
     body = []
     for i, r in enumerate(rows):
         rc = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
         body.append(f"<tr{rc}>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>")
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    if wide:  # a comparison of many scenarios: smaller type (and the wrapper scrolls sideways rather than spill)
+        cls = f"{cls} wide".strip()
+    return (f'<div class="tablewrap"><table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody>'
+            '</table></div>')
 
 
 def _m(result: Any, kpi: str) -> tuple[float, float, float]:
@@ -296,6 +303,9 @@ figure{margin:10px 0 24px}
 img.chart{width:100%;height:auto;border:1px solid var(--line);border-radius:4px}
 .caption{color:var(--muted);font-size:14px;margin:4px 2px}
 table{border-collapse:collapse;width:100%;margin:8px 0 18px;font-size:14.5px}
+.tablewrap{overflow-x:auto;margin:8px 0 18px}
+.tablewrap>table{margin:0}
+table.wide{font-size:12.5px} table.wide th,table.wide td{padding:5px 6px}
 th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:right;vertical-align:top}
 th{background:#f3f5f7;font-weight:600;color:#374151}
 th:first-child,td:first-child{text-align:left}
@@ -530,7 +540,7 @@ def _cost_table(results: Sequence[Any], cur: str) -> str:
             ans = float(r.replications["calls_answered"].mean())
             cells.append(f"{money(v, cur, 0)} · {money(v / ans if ans else math.nan, cur)} · {pct(v / tot if tot else math.nan, 0)}")
         rows.append(cells)
-    return _table(header, rows)
+    return _table(header, rows, wide=len(results) >= WIDE_FROM)
 
 
 def _write_data(out_dir: Path, results: Sequence[Any], tables: dict[str, pd.DataFrame], volumes: dict[str, pd.DataFrame],
@@ -764,15 +774,21 @@ def write_compare_report(comparison: Any, out_dir: Path) -> Path:
             gap = (base_cost_month - end) - sum(s for _, s in steps)
             if abs(gap) > 0.005 * max(1.0, abs(base_cost_month - end)):
                 steps.append(("interaction & other", gap))
-            body.append(_figure(charts.savings_waterfall("baseline", base_cost_month, steps, combined.name, cur),
+            body.append(_figure(charts.savings_waterfall("baseline", base_cost_month, steps, combined.name, cur,
+                                                        end_color=colors.get(combined.name)),
                                 "Savings by lever: baseline to combined scenario",
                                 "Monthly cost, starting from the baseline; each green step is one lever's saving, "
                                 "red steps add cost; the last bar is the combined scenario."))
     lines = {r.name: {"monthly": fins[r.name]["savings_month"], "low": fins[r.name]["savings_month_ci95_low"],
-                      "high": fins[r.name]["savings_month_ci95_high"], "investment": fins[r.name]["investment"]} for r in others}
-    body.append(_figure(charts.payback_chart(lines, colors, cur, PAYBACK_MONTHS), "Payback over 36 months",
-                        "Lines: cumulative saving (shaded: 95% CI). Dashed: one-time investment. "
-                        "Where a line crosses its investment, the lever has paid for itself."))
+                      "high": fins[r.name]["savings_month_ci95_high"], "investment": fins[r.name]["investment"],
+                      "payback": fins[r.name].get("payback_month", math.nan)} for r in others}
+    payback_caption = ("Lines: cumulative saving (shaded: 95% CI). Dashed: one-time investment. "
+                       "Where a line crosses its investment, the lever has paid for itself.")
+    if charts.payback_zoomed(lines, PAYBACK_MONTHS):
+        payback_caption = ("Lines: cumulative saving" + ("" if len(lines) > charts.MANY else " (shaded: 95% CI)")
+                           + ". Right: the first months, with each one-time investment dashed and a dot "
+                           "where the saving covers it (payback); the legend gives the payback month, largest saving first.")
+    body.append(_figure(charts.payback_chart(lines, colors, cur, PAYBACK_MONTHS), "Payback over 36 months", payback_caption))
     ivs = {r.name: r.interval_summary() for r in results}
     t = base.scenario.service_target
     body.append(_figure(charts.interval_service(ivs, colors, t.answer_within_seconds, t.fraction), "Service by interval"))
@@ -829,7 +845,7 @@ def _compare_kpi_table(comp: Any, base: Any, others: Sequence[Any], cur: str) ->
             ci = f"<br><small>{_e(_ci(lo, hi, f))}</small>" if np.isfinite(lo) else ""
             cells.append(f'<span class="{cls}">{fmt_kpi(k, _m(r, k)[0], cur)} ({f(d)})</span>{ci}')
         rows.append(cells)
-    return _table(header, rows)
+    return _table(header, rows, wide=1 + len(others) >= WIDE_FROM)
 
 
 def _finance_table(others: Sequence[Any], fins: dict[str, dict], cur: str) -> str:
@@ -890,4 +906,4 @@ def _assumptions_html(results: Sequence[Any]) -> str:
             v = row.iloc[1 + i]
             cells.append(f"<mark>{_e(v)}</mark>" if i > 0 and v != row.iloc[1] else _e(v))
         rows.append(cells)
-    return _table(["assumption", *[_e(n) for n in names]], rows, cls="text")
+    return _table(["assumption", *[_e(n) for n in names]], rows, cls="text", wide=len(names) >= WIDE_FROM)
