@@ -169,9 +169,12 @@ class CallCenterModel:
         adopt = u_ssa < per_type("ss_adoption")
         ss_ok = adopt & (u_sss < per_type("ss_success"))
         ss_fail = adopt & ~ss_ok
-        call_t = t_need + np.where(ss_fail, p.ss_session_seconds, 0.0)
+        # A failed session ends in a call once the center is open (the session's length counts in
+        # opening hours, like every later contact); a call that would fall after the horizon is
+        # not simulated, as repeats beyond the horizon are not.
+        call_t = np.where(ss_fail, business_shift(p, t_need, p.ss_session_seconds) if n else t_need, t_need)
         ivr = p.ivr_time.ppf(u_ivr) if p.ivr_time is not None else np.zeros(n)
-        is_call = ~ss_ok
+        is_call = ~ss_ok & (call_t < p.horizon_end)
         contained = is_call & (u_cont < per_type("ivr_containment"))
         handle_fac = np.full(n, p.handle_factor)
         handle_fac *= np.where(is_call & ~contained, per_type("remaining_handle_factor"), 1.0)
