@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .csvdata import absolutize_paths, inline_csv_inputs
 from .errors import InputFileError, ScenarioError
 
 _TIME = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
@@ -468,7 +469,7 @@ def resolve_scenario_dict(path: str | Path, _chain: tuple[Path, ...] = ()) -> di
     if real in _chain:
         loop = " -> ".join(str(c.name) for c in (*_chain, real))
         raise ScenarioError("extends", str(p), f"a file that does not extend itself (loop: {loop})")
-    data = _read_yaml(p)
+    data = absolutize_paths(_read_yaml(p), p.parent)
     parent = data.pop("extends", None)
     if parent is None:
         return data
@@ -482,8 +483,8 @@ def resolve_scenario_dict(path: str | Path, _chain: tuple[Path, ...] = ()) -> di
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Load, merge (``extends:``) and validate a scenario file."""
-    data = resolve_scenario_dict(path)
+    """Load, merge (``extends:``) and validate a scenario file (CSV inputs it names included)."""
+    data = inline_csv_inputs(resolve_scenario_dict(path))
     return parse_scenario(data, source=str(path))
 
 
