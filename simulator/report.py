@@ -347,7 +347,7 @@ def _cards(items: Sequence[tuple[str, str, str, str]]) -> str:
 
 def _warnings_html(warnings: Sequence[tuple[str, InputWarning]]) -> str:
     if not warnings:
-        return '<div class="ok">All inputs lie within common industry ranges (see REFERENCE figures in the README).</div>'
+        return '<div class="ok">All inputs lie within common industry ranges (the README lists the ranges checked).</div>'
     items = []
     for who, w in warnings:
         prefix = f"<b>{_e(who)}</b>: " if who else ""
