@@ -462,7 +462,15 @@ class CallCenterModel:
                 self.busy_n[g] += 1
                 self._start(r, g, f)
                 return
-        self.queues[k][self.prio[r]].append(r)
+        # The caller keeps their place: the retry goes back among the waiting callers by its
+        # original queue-entry time (retries are rare, so a short scan from the tail is cheap).
+        q = self.queues[k][self.prio[r]]
+        qtime = self.qtime
+        entered = qtime[r]
+        i = len(q)
+        while i > 0 and qtime[q[i - 1]] > entered:
+            i -= 1
+        q.insert(i, r)
         self.waiting[k] += 1
 
     def _on_done(self, ev: Event) -> None:

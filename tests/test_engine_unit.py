@@ -13,11 +13,11 @@ import math
 import numpy as np
 import pytest
 
-from conftest import run_one, single_queue_dict
+from conftest import minimal_dict, run_one, single_queue_dict
 from simulator.distributions import Sampler, make_sampler
 from simulator.engine import business_shift
 from simulator.kpis import replication_kpis, staffed_seconds_per_interval
-from simulator.records import ABANDONED, ANSWERED, UNSERVED
+from simulator.records import ABANDONED, ANSWERED, CALLBACK_ANSWERED, UNSERVED
 from simulator.scenario import DistributionSpec
 
 CONST100 = {"distribution": "constant", "mean_seconds": 100}
@@ -319,3 +319,23 @@ def test_unserved_when_nobody_is_ever_staffed_after_a_call_arrives():
     assert late.sum() > 3
     assert np.all(recs.outcome[rows][late] == UNSERVED)
     assert np.all(np.isnan(recs.answer_s[rows][late]))
+
+
+def test_a_callback_retry_keeps_the_callers_place_in_the_queue():
+    """One agent, every waiting caller takes a callback, half the attempts fail and are retried at
+    once: if retries keep their place, the agent serves callers strictly in queue-entry order."""
+    data = minimal_dict(
+        horizon={"days": 1, "open": "08:00", "close": "10:00", "interval_minutes": 30},
+        arrivals={"calls_per_day": 60, "profile": "flat"},
+        contact_types=[{"name": "general", "handle_time": {"distribution": "constant", "mean_seconds": 100}}],
+        agents={"groups": [{"name": "team", "skills": ["general"], "staffing": 1}]},
+        levers={"callback": {"threshold_seconds": 0, "acceptance": 1.0, "connect_rate": 0.5, "max_attempts": 3,
+                             "retry_delay_seconds": 0, "attempt_seconds": 30}},
+    )
+    recs, _ = run_one(data)
+    retried = recs.callback & (recs.attempts >= 2) & (recs.outcome == CALLBACK_ANSWERED)
+    assert retried.sum() >= 3, "the case must contain callbacks that connected on a retry"
+    served = np.isin(recs.outcome, [ANSWERED, CALLBACK_ANSWERED])
+    order = np.argsort(recs.answer_s[served], kind="stable")
+    entered = recs.queue_s[served][order]
+    assert np.all(np.diff(entered) >= 0), "a retried callback lost its place to callers who queued after it"
