@@ -66,6 +66,7 @@ RepsOpt = Annotated[Optional[int], typer.Option("--replications", "-r", min=1, m
 SeedOpt = Annotated[Optional[int], typer.Option("--seed", "-s", min=0, help="Seed (default: the file's).")]
 WorkersOpt = Annotated[Optional[int], typer.Option("--workers", "-w", min=1, max=256, help="Parallel processes (default: all cores). Results do not depend on it.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")]
+ReportOpt = Annotated[bool, typer.Option("--report/--no-report", help="Write a report (to --out, default reports/<name>-<time>/; with --json only when --out is given).")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the report here (HTML, CSV, XLSX, resolved scenarios).")]
 
 
@@ -82,8 +83,9 @@ def _fmt(name: str, x: float, currency: str = "") -> str:
 
 
 def _default_out(name: str) -> Path:
-    slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-") or "run"
-    return Path("reports") / f"{slug}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    from .export import slug
+
+    return Path("reports") / f"{slug(name)}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
 @app.command()
@@ -94,7 +96,7 @@ def run(
     workers: WorkersOpt = None,
     json_out: JsonOpt = False,
     out: OutOpt = None,
-    report: Annotated[bool, typer.Option("--report/--no-report", help="Write a report (to --out, default reports/<name>-<time>/; with --json only when --out is given).")] = True,
+    report: ReportOpt = True,
 ) -> None:
     """Simulate one scenario: KPIs and costs with 95% confidence intervals."""
     from .simulate import simulate
@@ -199,7 +201,9 @@ def staff(
             res = optimize_staffing(sc, replications=replications, seed=seed, workers=workers)
             tick(1)
         table = res.table
-        path = csv or Path("reports") / f"{_default_out(sc.name).name.rsplit('-', 2)[0]}-staffing.csv"
+        from .export import slug
+
+        path = csv or Path("reports") / f"{slug(sc.name)}-staffing.csv"
         if path.exists() and csv is None:
             path = path.with_name(path.stem + datetime.now().strftime("-%Y%m%d-%H%M%S") + ".csv")
         elif path.exists():
@@ -243,7 +247,7 @@ def compare(
     workers: WorkersOpt = None,
     json_out: JsonOpt = False,
     out: OutOpt = None,
-    report: Annotated[bool, typer.Option("--report/--no-report", help="Write a report (to --out, default reports/<name>-<time>/; with --json only when --out is given).")] = True,
+    report: ReportOpt = True,
 ) -> None:
     """Compare lever scenarios with a baseline: paired differences, savings, ROI."""
     from .compare import compare as run_compare

@@ -59,7 +59,6 @@ def usage_volumes(records: Records, plan: EnginePlan) -> dict[str, float]:
 
 def replication_costs(records: Records, plan: EnginePlan, rates: CostInputs) -> dict[str, float]:
     """Cost components of one replication (currency units over the simulated horizon)."""
-    r = measured(records, plan)
     days = horizon_days(plan)
     months = days / rates.working_days_per_month
     staffed_hours = float(staffed_seconds_per_interval(plan).sum()) / 3600.0

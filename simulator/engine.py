@@ -344,11 +344,8 @@ class CallCenterModel:
                 ev.callbacks.append(self._on_close)
         feed_rows = self.queue_entry_rows.tolist()
         feed_times = self.feed_times
-        if self.single:
-            self.enter_queue, on_feed = self._single_queue(feed_rows, feed_times)
-        else:
-            self.enter_queue = self._enter_queue
-            on_feed = self._feeder(feed_rows, feed_times)
+        self.enter_queue = self._single_queue() if self.single else self._enter_queue
+        on_feed = self._feeder(feed_rows, feed_times, self.enter_queue)
         if feed_rows:
             _Timer(env, feed_times[0], 0, on_feed)
         for t, need in self._pending_repeats:
@@ -356,12 +353,12 @@ class CallCenterModel:
         env.run()
         return self._collect()
 
-    def _feeder(self, rows: list[int], times: list[float]):  # noqa: ANN202
+    def _feeder(self, rows: list[int], times: list[float], enter):  # noqa: ANN001, ANN202
         """The arrivals callback: one event per distinct queue-entry time, whose value is the
-        position in ``rows`` (sorted by entry time) of the first call it brings in."""
+        position in ``rows`` (sorted by entry time) of the first call it brings in; ``enter``
+        puts a call in the queue."""
         env = self.env
         n = len(rows)
-        enter = self._enter_queue
 
         def on_feed(ev: Event) -> None:
             pos = ev._value
@@ -503,14 +500,14 @@ class CallCenterModel:
         return next_call(self.routes.group_skills[g], self.queues, self.waiting, self.status, self.qtime, self.env.now)
 
     # ------------------------------------------------------------------ one queue, one group
-    def _single_queue(self, rows: list[int], times: list[float]):  # noqa: ANN202
-        """Queue entry and arrival and completion callbacks for one queue served by one group.
+    def _single_queue(self):  # noqa: ANN202
+        """Queue entry and completion callbacks for one queue served by one group.
 
         The same model as ``_enter_queue`` / ``_start`` / ``_on_done`` / ``_agent_free`` /
         ``_next_call`` restricted to that case, without the loops over groups, types and priority
         classes, with the state bound once in a closure rather than looked up on ``self`` per
         call, and with the same events created in the same order (so results are identical).
-        Returns ``(enter_queue, on_feed)``; staffing changes still go through ``_next_call``.
+        Returns ``enter_queue``; staffing changes still go through ``_next_call``.
         """
         model = self  # for ``closing``, which the staffing events set
         env = self.env
@@ -521,7 +518,6 @@ class CallCenterModel:
         f = self.routes.immediate[0][0][1]
         on_patience, on_outsource = self._on_patience, self._on_outsource
         out_after = self.plan.outsource.after_seconds if self.plan.outsource is not None else _INF
-        n = len(rows)
 
         def enter_queue(r: int) -> None:
             if idle[0] > 0:
@@ -538,15 +534,6 @@ class CallCenterModel:
                 _Timer(env, pat, r, on_patience)
             if out_after < pat:
                 _Timer(env, out_after, r, on_outsource)
-
-        def on_feed(ev: Event) -> None:
-            pos = ev._value
-            now = env.now
-            while pos < n and times[pos] <= now:
-                enter_queue(rows[pos])
-                pos += 1
-            if pos < n:
-                _Timer(env, times[pos] - now, pos, on_feed)
 
         def on_done(ev: Event) -> None:
             r = ev._value
@@ -572,7 +559,7 @@ class CallCenterModel:
             else:
                 idle[0] += 1
 
-        return enter_queue, on_feed
+        return enter_queue
 
     # ------------------------------------------------------------------ timers
     def _on_patience(self, ev: Event) -> None:

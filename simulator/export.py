@@ -27,10 +27,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .costs import COST_COMPONENTS, horizon_days, usage_volumes
-from .kpis import measured, staffed_seconds_per_interval
+from .kpis import staffed_seconds_per_interval
 from .levers import CostInputs, cost_inputs
-from .plan import EnginePlan
-from .records import ANSWERED, OUTSOURCED, SS_FAILED, SS_RESOLVED, Records
 from .scenario import scenario_to_yaml
 
 

@@ -13,16 +13,14 @@ import pandas as pd
 from .plan import EnginePlan
 from .records import (
     ABANDONED,
-    ANSWERED,
-    CALLBACK_ANSWERED,
     CONTAINED,
     KIND_REDIAL,
     KIND_REPEAT,
-    KIND_SS_SESSION,
     OUTSOURCED,
     SS_FAILED,
     SS_RESOLVED,
     Records,
+    is_answered,
 )
 
 KPI_NAMES: tuple[str, ...] = (
@@ -50,6 +48,13 @@ KPI_NAMES: tuple[str, ...] = (
 WAIT_BINS = np.concatenate([np.arange(0, 600, 10.0), [np.inf]])
 
 
+def interval_of_day(queue_s: np.ndarray, plan: EnginePlan) -> tuple[np.ndarray, np.ndarray]:
+    """Day and interval-of-the-day index of queue-entry times (calls after close count in the last)."""
+    day = np.floor(queue_s / 86400.0).astype(np.int64)
+    j = ((queue_s - day * 86400.0 - plan.open_seconds) // plan.interval_seconds).astype(np.int64)
+    return day, np.clip(j, 0, plan.intervals_per_day - 1)
+
+
 def measured(records: Records, plan: EnginePlan) -> Records:
     """Contacts that start after the warm-up."""
     start = plan.open_seconds + plan.warmup_seconds
@@ -73,7 +78,7 @@ def replication_kpis(records: Records, plan: EnginePlan) -> dict[str, float]:
     r = measured(records, plan)
     out = r.outcome
     offered_mask = ~np.isnan(r.queue_s)
-    answered_mask = (out == ANSWERED) | (out == CALLBACK_ANSWERED) | (out == OUTSOURCED)
+    answered_mask = is_answered(out)
     offered = int(offered_mask.sum())
     answered = int(answered_mask.sum())
     abandoned = int((out == ABANDONED).sum())
@@ -104,7 +109,7 @@ def replication_kpis(records: Records, plan: EnginePlan) -> dict[str, float]:
 
 def wait_histogram(records: Records, plan: EnginePlan) -> np.ndarray:
     r = measured(records, plan)
-    answered_mask = (r.outcome == ANSWERED) | (r.outcome == CALLBACK_ANSWERED) | (r.outcome == OUTSOURCED)
+    answered_mask = is_answered(r.outcome)
     counts, _ = np.histogram(r.wait_s[answered_mask], bins=WAIT_BINS)
     return counts
 
@@ -141,13 +146,12 @@ def interval_table(records: Records, plan: EnginePlan) -> pd.DataFrame:
     n_int, L = plan.intervals_per_day, plan.interval_seconds
     offered_mask = ~np.isnan(r.queue_s)
     q = r.queue_s[offered_mask]
-    day = np.floor(q / 86400.0).astype(np.int64)
-    j = np.clip(((q - day * 86400.0 - plan.open_seconds) // L).astype(np.int64), 0, n_int - 1)
+    day, j = interval_of_day(q, plan)
     cell = np.clip(day, 0, plan.days - 1) * n_int + j
     size = plan.days * n_int
     out = r.outcome[offered_mask]
     wait = r.wait_s[offered_mask]
-    answered = (out == ANSWERED) | (out == CALLBACK_ANSWERED) | (out == OUTSOURCED)
+    answered = is_answered(out)
     within = answered & (wait <= plan.target_seconds)
     offered_n = np.bincount(cell, minlength=size)
     answered_n = np.bincount(cell, weights=answered, minlength=size)

@@ -100,7 +100,6 @@ def shape_staffing(scenario: Scenario, mat: np.ndarray) -> np.ndarray:
     load = offered_load_per_type(scenario)
     groups = scenario.agents.groups
     policy = scenario.agents.routing.policy
-    names = [c.name for c in scenario.contact_types]
     hours = mat.sum(axis=1).astype(float)
     # Which groups carry each type's load: own-skill groups (all groups when pooled).
     carriers = []

@@ -30,6 +30,14 @@ OUTCOME_NAMES = {
     UNSERVED: "unserved",
 }
 
+ANSWERED_OUTCOMES = (ANSWERED, CALLBACK_ANSWERED, OUTSOURCED)
+
+
+def is_answered(outcome: np.ndarray) -> np.ndarray:
+    """Calls handled by an agent: in-house, completed callbacks and vendor-handled calls."""
+    return (outcome == ANSWERED) | (outcome == CALLBACK_ANSWERED) | (outcome == OUTSOURCED)
+
+
 COLUMNS: dict[str, np.dtype] = {
     "need": np.dtype(np.int64),        # index of the customer need this contact serves
     "kind": np.dtype(np.int8),

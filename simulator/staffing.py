@@ -32,10 +32,10 @@ import pandas as pd
 
 from .engine import simulate_replication
 from .erlang import erlang_a_metrics, required_agents
-from .kpis import measured
+from .kpis import interval_of_day, measured
 from .levers import build_plan
 from .plan import EnginePlan
-from .records import ABANDONED, ANSWERED, CALLBACK_ANSWERED, OUTSOURCED
+from .records import ABANDONED, is_answered
 from .scenario import Scenario, parse_scenario
 from .streams import replication_streams
 
@@ -98,7 +98,6 @@ def erlang_start(scenario: Scenario, plan: EnginePlan) -> np.ndarray:
     """Erlang A agents per (group, interval) from the scenario's expected volumes."""
     owners = type_owners(scenario)
     n_int = plan.intervals_per_day
-    L = plan.interval_seconds
     redial = 1.0 + scenario.redials.probability * 0.05  # ~5% abandon, of whom this share redial
     offered = np.zeros((len(plan.types), n_int))
     handle = np.zeros(len(plan.types))
@@ -138,14 +137,12 @@ def _cell_counts(args: tuple[EnginePlan, int, int]) -> np.ndarray:
     """Per (type, interval), summed over days: offered, within target, abandoned, answered, handle s."""
     plan, seed, rep = args
     rec = measured(simulate_replication(plan, replication_streams(seed, rep)), plan)
-    n_int, L, K = plan.intervals_per_day, plan.interval_seconds, len(plan.types)
+    n_int, K = plan.intervals_per_day, len(plan.types)
     off = ~np.isnan(rec.queue_s)
-    q = rec.queue_s[off]
-    day = np.floor(q / 86400.0)
-    j = np.clip(((q - day * 86400.0 - plan.open_seconds) // L).astype(np.int64), 0, n_int - 1)
+    _, j = interval_of_day(rec.queue_s[off], plan)
     cell = rec.ctype[off].astype(np.int64) * n_int + j
     out = rec.outcome[off]
-    answered = (out == ANSWERED) | (out == CALLBACK_ANSWERED) | (out == OUTSOURCED)
+    answered = is_answered(out)
     within = answered & (rec.wait_s[off] <= plan.target_seconds)
     size = K * n_int
     res = np.zeros((5, K, n_int))
@@ -223,7 +220,6 @@ def optimize_staffing(
     """
     seed = scenario.seed if seed is None else seed
     data = scenario.model_dump(mode="python")
-    n_int = scenario.horizon.intervals_per_day
     for g in data["agents"]["groups"]:
         g["staffing"] = 1  # placeholder so the plan can be built
     if days is not None:
@@ -234,7 +230,6 @@ def optimize_staffing(
     # Interval service levels are noisy (queues are autocorrelated): judge on ~20 simulated days.
     reps = replications or int(min(20, max(3, math.ceil(20 / sim_days))))
     owners = type_owners(work)
-    st = work.service_target
     erl0 = erlang_start(work, plan)
     staffing = erl0.copy()
     evaluate = _Evaluator(plan, seed, reps, 1 if workers is None else max(1, workers))

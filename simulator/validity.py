@@ -34,9 +34,9 @@ import numpy as np
 import pandas as pd
 
 from .erlang import erlang_a_metrics
-from .kpis import measured
+from .kpis import interval_of_day, measured
 from .plan import EnginePlan
-from .records import ABANDONED, ANSWERED, CALLBACK_ANSWERED, OUTSOURCED, Records
+from .records import ABANDONED, Records, is_answered
 from .scenario import Scenario
 
 SL_TOLERANCE = 0.05
@@ -102,15 +102,13 @@ def type_interval_counts(records: Records, plan: EnginePlan) -> pd.DataFrame:
     """Offered, answered-within-target and abandoned calls per (contact type, interval of the day),
     summed over the days of one replication."""
     r = measured(records, plan)
-    n_int, L = plan.intervals_per_day, plan.interval_seconds
+    n_int = plan.intervals_per_day
     offered = ~np.isnan(r.queue_s)
-    q = r.queue_s[offered]
-    day = np.floor(q / 86400.0)
-    j = np.clip(((q - day * 86400.0 - plan.open_seconds) // L).astype(np.int64), 0, n_int - 1)
+    _, j = interval_of_day(r.queue_s[offered], plan)
     k = r.ctype[offered].astype(np.int64)
     cell = k * n_int + j
     out = r.outcome[offered]
-    answered = (out == ANSWERED) | (out == CALLBACK_ANSWERED) | (out == OUTSOURCED)
+    answered = is_answered(out)
     within = answered & (r.wait_s[offered] <= plan.target_seconds)
     size = len(plan.types) * n_int
     return pd.DataFrame(
