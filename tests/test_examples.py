@@ -41,3 +41,19 @@ def test_baseline_is_a_realistic_mid_size_center():
     assert 15 <= s.costs.agent_hourly_wage <= 27 and 0.2 <= s.costs.benefits_load <= 0.43
     text = (SCENARIOS / "baseline.yaml").read_text()
     assert text.count("#") >= 10, "every figure should cite its source in a comment"
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_scenario_file_runs_from_the_command_line(path: Path):
+    """Issue 3: running the baseline and every lever file works from the command line."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+
+    result = CliRunner().invoke(app, ["run", str(path), "-r", "1", "-w", "1", "--json", "--no-report"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)["metrics"]
+    assert metrics["calls_answered"]["mean"] > 1000, metrics["calls_answered"]
+    assert metrics["total_cost"]["mean"] > 0
