@@ -26,14 +26,14 @@ import time
 
 import numpy as np
 
-from simulator.costs import replication_costs
-from simulator.engine import simulate_replication
-from simulator.erlang import erlang_a_metrics
-from simulator.kpis import replication_kpis
-from simulator.levers import build_plan, cost_inputs
-from simulator.records import ABANDONED, ANSWERED
-from simulator.scenario import parse_scenario
-from simulator.streams import replication_streams
+from simulator.analysis.costs import replication_costs
+from simulator.engine.callcenter import simulate_replication
+from simulator.core.erlang import erlang_a_metrics
+from simulator.analysis.kpis import replication_kpis
+from simulator.model.build import build_plan, cost_inputs
+from simulator.engine.records import ABANDONED, ANSWERED
+from simulator.model.scenario import parse_scenario
+from simulator.model.streams import replication_streams
 
 AHT, PATIENCE, TARGET, WARMUP_S = 300.0, 120.0, 20.0, 3600.0
 SIZES = ((50, 48.0), (500, 480.0))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
+from importlib import resources
 import sys
 from contextlib import contextmanager
 from datetime import datetime
@@ -20,8 +20,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .errors import CcsimError, InputFileError
-from .scenario import load_scenario
+from simulator.core.errors import CcsimError, InputFileError
+from simulator.model.scenario import load_scenario
 
 app = typer.Typer(
     add_completion=False,
@@ -32,7 +32,6 @@ app = typer.Typer(
 out_console = Console()
 err_console = Console(stderr=True)
 
-EXAMPLES = Path(__file__).parent / "examples"
 
 
 def _fail(message: str) -> None:
@@ -83,7 +82,7 @@ def _fmt(name: str, x: float, currency: str = "") -> str:
 
 
 def _default_out(name: str) -> Path:
-    from .export import slug
+    from simulator.output.export import slug
 
     return Path("reports") / f"{slug(name)}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
@@ -99,7 +98,7 @@ def run(
     report: ReportOpt = True,
 ) -> None:
     """Simulate one scenario: KPIs and costs with 95% confidence intervals."""
-    from .simulate import simulate
+    from simulator.studies.simulate import simulate
 
     with _errors():
         sc = load_scenario(scenario)
@@ -108,7 +107,7 @@ def run(
             result = simulate(sc, replications=n, seed=seed, workers=workers, progress=tick)
         out_dir = out or (_default_out(sc.name) if report and not json_out else None)
         if out_dir is not None:
-            from .report import write_run_report
+            from simulator.output.report import write_run_report
 
             path = write_run_report(result, _prepare_out(out_dir))
     if json_out:
@@ -154,7 +153,7 @@ def _print_run(result) -> None:  # noqa: ANN001
 @app.command()
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario file (and the files it extends) without simulating."""
-    from .levers import build_plan
+    from simulator.model.build import build_plan
 
     with _errors():
         sc = load_scenario(scenario)
@@ -170,7 +169,7 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite files that already exist.")] = False,
 ) -> None:
     """Write a working example set: a baseline, one file per lever and a combined one."""
-    files = sorted(EXAMPLES.glob("*.yaml"))
+    files = sorted(f for f in resources.files("simulator.examples").iterdir() if f.name.endswith(".yaml"))
     with _errors():
         if directory.exists() and not directory.is_dir():
             raise InputFileError(f"DIR must be a folder (got the file {directory})")
@@ -179,7 +178,7 @@ def init(
             raise InputFileError(f"{directory} already has {', '.join(clash)}; use --force to overwrite them")
         directory.mkdir(parents=True, exist_ok=True)
         for f in files:
-            shutil.copyfile(f, directory / f.name)
+            (directory / f.name).write_bytes(f.read_bytes())
     out_console.print(f"Wrote {len(files)} scenario files to {directory}. Try: ccsim run {directory / 'baseline.yaml'}")
 
 
@@ -193,7 +192,7 @@ def staff(
     csv: Annotated[Optional[Path], typer.Option("--csv", help="Write the staffing table as CSV here (default: reports/<name>-staffing.csv).")] = None,
 ) -> None:
     """Fewest agents per interval and group that meet the service target (found by simulation)."""
-    from .staffing import optimize_staffing
+    from simulator.studies.staffing import optimize_staffing
 
     with _errors():
         sc = load_scenario(scenario)
@@ -201,7 +200,7 @@ def staff(
             res = optimize_staffing(sc, replications=replications, seed=seed, workers=workers)
             tick(1)
         table = res.table
-        from .export import slug
+        from simulator.output.export import slug
 
         path = csv or Path("reports") / f"{slug(sc.name)}-staffing.csv"
         if path.exists() and csv is None:
@@ -250,7 +249,7 @@ def compare(
     report: ReportOpt = True,
 ) -> None:
     """Compare lever scenarios with a baseline: paired differences, savings, ROI."""
-    from .compare import compare as run_compare
+    from simulator.studies.compare import compare as run_compare
 
     if hold not in ("service", "staffing"):
         _fail(f"--hold must be 'service' or 'staffing' (got {hold!r})")
@@ -266,13 +265,13 @@ def compare(
             comp = run_compare(base, others, hold=hold, replications=replications, seed=seed, workers=workers, progress=tick)
         out_dir = out or (_default_out(f"compare-{base.name}") if report and not json_out else None)
         if out_dir is not None:
-            from .report import write_compare_report
+            from simulator.output.report import write_compare_report
 
             path = write_compare_report(comp, _prepare_out(out_dir))
     if json_out:
         sys.stdout.write(json.dumps(comp.to_json_dict(), allow_nan=False) + "\n")
         return
-    from .compare import print_comparison
+    from simulator.studies.compare import print_comparison
 
     print_comparison(comp, out_console)
     if out_dir is not None:

@@ -14,14 +14,14 @@ import numpy as np
 import pytest
 import yaml
 
-from simulator.engine import simulate_replication
-from simulator.levers import build_plan
-from simulator.plan import EnginePlan
-from simulator.records import Records
-from simulator.scenario import Scenario, parse_scenario
-from simulator.streams import replication_streams
+from simulator.engine.callcenter import simulate_replication
+from simulator.model.build import build_plan
+from simulator.model.plan import EnginePlan
+from simulator.engine.records import Records
+from simulator.model.scenario import Scenario, parse_scenario
+from simulator.model.streams import replication_streams
 
-BASELINE = Path(__file__).resolve().parents[1] / "simulator" / "examples" / "baseline.yaml"
+BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 
 
 def minimal_dict(**overrides: Any) -> dict[str, Any]:

@@ -7,9 +7,9 @@ import copy
 import numpy as np
 import pytest
 
-from simulator.attribution import attribute, changed_players, coalition_scenario, shapley_values
-from simulator.compare import compare
-from simulator.scenario import parse_scenario
+from simulator.studies.attribution import attribute, changed_players, coalition_scenario, shapley_values
+from simulator.studies.compare import compare
+from simulator.model.scenario import parse_scenario
 
 from test_compare import IVR, VOIP, small_base, with_levers
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from conftest import BASELINE, minimal_dict, write_yaml
 from simulator.cli import app
-from simulator.costs import COST_COMPONENTS
+from simulator.analysis.costs import COST_COMPONENTS
 
 SPEC_KPIS = (
     "contacts", "calls_offered", "calls_answered", "calls_abandoned", "ivr_contained", "self_service_resolved",

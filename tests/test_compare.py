@@ -13,10 +13,10 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from simulator.cli import app
-from simulator.compare import compare, print_comparison
-from simulator.scenario import parse_scenario
-from simulator.simulate import simulate
-from simulator.stats import mean_ci
+from simulator.studies.compare import compare, print_comparison
+from simulator.model.scenario import parse_scenario
+from simulator.studies.simulate import simulate
+from simulator.analysis.stats import mean_ci
 
 
 def small_base(**over) -> dict:

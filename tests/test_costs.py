@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from conftest import BASELINE, minimal_dict, run_one, single_queue_dict
-from simulator.costs import COST_COMPONENTS, cost_ratios, replication_costs
-from simulator.kpis import replication_kpis
-from simulator.levers import cost_inputs
-from simulator.records import ANSWERED
-from simulator.scenario import load_scenario, parse_scenario
-from simulator.simulate import simulate
+from simulator.analysis.costs import COST_COMPONENTS, cost_ratios, replication_costs
+from simulator.analysis.kpis import replication_kpis
+from simulator.model.build import cost_inputs
+from simulator.engine.records import ANSWERED
+from simulator.model.scenario import load_scenario, parse_scenario
+from simulator.studies.simulate import simulate
 
 
 def _assert_identity(costs_df):

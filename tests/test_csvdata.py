@@ -9,7 +9,7 @@ import yaml
 from typer.testing import CliRunner
 
 from simulator.cli import app
-from simulator.scenario import load_scenario
+from simulator.model.scenario import load_scenario
 
 SCENARIO = {
     "name": "from csv",

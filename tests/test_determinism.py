@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from conftest import BASELINE, minimal_dict, write_yaml
 from simulator.cli import app
-from simulator.scenario import load_scenario, parse_scenario
-from simulator.simulate import simulate
+from simulator.model.scenario import load_scenario, parse_scenario
+from simulator.studies.simulate import simulate
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 
 from conftest import minimal_dict, run_one, single_queue_dict
-from simulator.distributions import Sampler, make_sampler
-from simulator.engine import business_shift
-from simulator.kpis import replication_kpis, staffed_seconds_per_interval
-from simulator.records import ABANDONED, ANSWERED, CALLBACK_ANSWERED, UNSERVED
-from simulator.scenario import DistributionSpec
+from simulator.model.distributions import Sampler, make_sampler
+from simulator.engine.callcenter import business_shift
+from simulator.analysis.kpis import replication_kpis, staffed_seconds_per_interval
+from simulator.engine.records import ABANDONED, ANSWERED, CALLBACK_ANSWERED, UNSERVED
+from simulator.model.scenario import DistributionSpec
 
 CONST100 = {"distribution": "constant", "mean_seconds": 100}
 OPEN, CLOSE = 8 * 3600.0, 10 * 3600.0

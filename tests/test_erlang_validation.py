@@ -28,10 +28,10 @@ from scipy import sparse
 from scipy.sparse import linalg as spla
 
 from conftest import mmc_dict
-from simulator import erlang
-from simulator.scenario import parse_scenario
-from simulator.simulate import simulate
-from simulator.stats import mean_ci
+from simulator.core import erlang
+from simulator.model.scenario import parse_scenario
+from simulator.studies.simulate import simulate
+from simulator.analysis.stats import mean_ci
 
 # Why 3 x the 95% half-width: the half-width is ~2.1-2.3 standard errors (t with 9-19 df), so the
 # band is ~6.5 standard errors of the *estimated* SE. We make ~25 comparisons in this file

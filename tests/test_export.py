@@ -12,11 +12,11 @@ import pytest
 from openpyxl import load_workbook
 
 from simulator import __version__
-from simulator.export import replay_volumes, slug
-from simulator.levers import cost_inputs
-from simulator.report import write_run_report
-from simulator.scenario import load_scenario, parse_scenario
-from simulator.simulate import simulate
+from simulator.output.export import replay_volumes, slug
+from simulator.model.build import cost_inputs
+from simulator.output.report import write_run_report
+from simulator.model.scenario import load_scenario, parse_scenario
+from simulator.studies.simulate import simulate
 
 
 def scenario_dict(**levers) -> dict:  # noqa: ANN003
@@ -126,7 +126,7 @@ def test_replayed_volumes_price_to_the_simulated_costs(report_dir) -> None:  # n
     vol = replay_volumes(res)
     rates = cost_inputs(res.scenario)
     ivr = vol["ivr_minutes"] * rates.ivr_per_minute
-    from simulator.costs import horizon_days
+    from simulator.analysis.costs import horizon_days
 
     months = horizon_days(res.plan) / rates.working_days_per_month
     assert np.allclose(ivr + rates.ivr_monthly * months, res.costs["ivr"])

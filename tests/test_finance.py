@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from simulator import finance
+from simulator.studies import finance
 
 
 def test_payback_month_is_first_month_cumulative_reaches_investment() -> None:

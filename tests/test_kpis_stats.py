@@ -10,8 +10,8 @@ import pytest
 from scipy import stats as st
 
 from conftest import run_one, single_queue_dict
-from simulator.kpis import interval_table, replication_kpis, wait_histogram
-from simulator.records import (
+from simulator.analysis.kpis import interval_table, replication_kpis, wait_histogram
+from simulator.engine.records import (
     ABANDONED,
     ANSWERED,
     CALLBACK_ANSWERED,
@@ -24,7 +24,7 @@ from simulator.records import (
     UNSERVED,
     Records,
 )
-from simulator.stats import mean_ci, paired_difference, summarize
+from simulator.analysis.stats import mean_ci, paired_difference, summarize
 
 OPEN = 8 * 3600.0
 

@@ -15,16 +15,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from simulator.costs import horizon_days
-from simulator.engine import CallCenterModel
-from simulator.levers import build_plan, cost_inputs, staffing_matrix
-from simulator.records import ABANDONED, CALLBACK_ANSWERED, CALLBACK_FAILED, OUTSOURCED
-from simulator.scenario import Scenario, load_scenario, parse_scenario
-from simulator.simulate import simulate
-from simulator.stats import paired_difference
-from simulator.streams import replication_streams
+from simulator.analysis.costs import horizon_days
+from simulator.engine.callcenter import CallCenterModel
+from simulator.model.build import build_plan, cost_inputs, staffing_matrix
+from simulator.engine.records import ABANDONED, CALLBACK_ANSWERED, CALLBACK_FAILED, OUTSOURCED
+from simulator.model.scenario import Scenario, load_scenario, parse_scenario
+from simulator.studies.simulate import simulate
+from simulator.analysis.stats import paired_difference
+from simulator.model.streams import replication_streams
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "simulator" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "scenarios"
 REPS = 8
 
 

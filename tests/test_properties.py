@@ -13,11 +13,11 @@ import numpy as np
 import yaml
 from hypothesis import HealthCheck, given, settings
 
-from simulator.costs import COST_COMPONENTS, replication_costs
-from simulator.engine import simulate_replication
-from simulator.kpis import replication_kpis
-from simulator.levers import build_plan, cost_inputs
-from simulator.records import (
+from simulator.analysis.costs import COST_COMPONENTS, replication_costs
+from simulator.engine.callcenter import simulate_replication
+from simulator.analysis.kpis import replication_kpis
+from simulator.model.build import build_plan, cost_inputs
+from simulator.engine.records import (
     ABANDONED,
     ANSWERED,
     CALLBACK_ANSWERED,
@@ -29,8 +29,8 @@ from simulator.records import (
     SS_RESOLVED,
     UNSERVED,
 )
-from simulator.scenario import parse_scenario, scenario_to_yaml
-from simulator.streams import replication_streams
+from simulator.model.scenario import parse_scenario, scenario_to_yaml
+from simulator.model.streams import replication_streams
 
 from strategies import scenarios
 

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.report import describe_levers, money, write_compare_report, write_run_report
-from simulator.scenario import parse_scenario
-from simulator.simulate import simulate
-from simulator.stats import mean_ci, paired_difference
+from simulator.output.report import describe_levers, money, write_compare_report, write_run_report
+from simulator.model.scenario import parse_scenario
+from simulator.studies.simulate import simulate
+from simulator.analysis.stats import mean_ci, paired_difference
 
 EVIL = '<script>alert(1)</script> & "Acme"'
 
@@ -48,7 +48,7 @@ def tiny_dict(name: str = EVIL, **levers) -> dict:  # noqa: ANN003
 
 
 def _months(res) -> np.ndarray:  # noqa: ANN001
-    from simulator.costs import horizon_days
+    from simulator.analysis.costs import horizon_days
 
     return res.replications["total_cost"].to_numpy(float) * res.scenario.costs.working_days_per_month / horizon_days(res.plan)
 

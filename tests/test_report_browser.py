@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.report import write_compare_report, write_run_report
-from simulator.scenario import parse_scenario
-from simulator.simulate import simulate
+from simulator.output.report import write_compare_report, write_run_report
+from simulator.model.scenario import parse_scenario
+from simulator.studies.simulate import simulate
 
 from test_report import EVIL, build_comparison, tiny_dict
 

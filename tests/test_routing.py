@@ -7,14 +7,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from simulator.engine import CallCenterModel
-from simulator.errors import ScenarioError
-from simulator.levers import build_plan
-from simulator.records import ANSWERED
-from simulator.scenario import Scenario, parse_scenario
-from simulator.simulate import simulate
-from simulator.stats import paired_difference
-from simulator.streams import replication_streams
+from simulator.engine.callcenter import CallCenterModel
+from simulator.core.errors import ScenarioError
+from simulator.model.build import build_plan
+from simulator.engine.records import ANSWERED
+from simulator.model.scenario import Scenario, parse_scenario
+from simulator.studies.simulate import simulate
+from simulator.analysis.stats import paired_difference
+from simulator.model.streams import replication_streams
 
 
 def two_types(policy: str, overflow: float = 30.0, pooled_factor: float = 1.0, calls: float = 3000,

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from conftest import minimal_dict, write_yaml
 from simulator.cli import app
-from simulator.errors import ScenarioError
-from simulator.scenario import load_scenario
+from simulator.core.errors import ScenarioError
+from simulator.model.scenario import load_scenario
 
 runner = CliRunner()
 

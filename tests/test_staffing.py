@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from simulator.scenario import parse_scenario
-from simulator.simulate import simulate
-from simulator.staffing import optimize_staffing
+from simulator.model.scenario import parse_scenario
+from simulator.studies.simulate import simulate
+from simulator.studies.staffing import optimize_staffing
 
 
 def _erlang_c_agents(calls_per_interval: float, aht_s: float, interval_s: float, target_s: float, fraction: float) -> int:

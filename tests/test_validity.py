@@ -7,10 +7,10 @@ import copy
 import pandas as pd
 import pytest
 
-from simulator.levers import build_plan
-from simulator.scenario import load_scenario, parse_scenario
-from simulator.simulate import simulate
-from simulator.validity import erlang_a_types, input_warnings, validity_table
+from simulator.model.build import build_plan
+from simulator.model.scenario import load_scenario, parse_scenario
+from simulator.studies.simulate import simulate
+from simulator.analysis.validity import erlang_a_types, input_warnings, validity_table
 
 from conftest import BASELINE
 

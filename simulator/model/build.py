@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .distributions import make_sampler
-from .erlang import erlang_c_metrics, required_agents
-from .errors import ScenarioError
-from .plan import CallbackPlan, EnginePlan, OutsourcePlan, TypePlan
-from .scenario import Scenario
+from simulator.model.distributions import make_sampler
+from simulator.core.erlang import erlang_c_metrics, required_agents
+from simulator.core.errors import ScenarioError
+from simulator.model.plan import CallbackPlan, EnginePlan, OutsourcePlan, TypePlan
+from simulator.model.scenario import Scenario
 
 
 def _per_type(value: float | dict[str, float], name: str, default: float = 0.0) -> float:

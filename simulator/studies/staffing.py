@@ -30,14 +30,14 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .engine import simulate_replication
-from .erlang import erlang_a_metrics, required_agents
-from .kpis import interval_of_day, measured
-from .levers import build_plan
-from .plan import EnginePlan
-from .records import ABANDONED, is_answered
-from .scenario import Scenario, parse_scenario
-from .streams import replication_streams
+from simulator.engine.callcenter import simulate_replication
+from simulator.core.erlang import erlang_a_metrics, required_agents
+from simulator.analysis.kpis import interval_of_day, measured
+from simulator.model.build import build_plan
+from simulator.model.plan import EnginePlan
+from simulator.engine.records import ABANDONED, is_answered
+from simulator.model.scenario import Scenario, parse_scenario
+from simulator.model.streams import replication_streams
 
 # Cells with fewer offered calls than this (summed over days and replications) are too noisy to
 # judge by their own service level; they only need an agent when calls arrive.

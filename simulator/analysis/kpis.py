@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .plan import EnginePlan
-from .records import (
+from simulator.model.plan import EnginePlan
+from simulator.engine.records import (
     ABANDONED,
     CONTAINED,
     KIND_REDIAL,

@@ -15,8 +15,8 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .csvdata import absolutize_paths, inline_csv_inputs
-from .errors import InputFileError, ScenarioError
+from simulator.model.csvdata import absolutize_paths, inline_csv_inputs
+from simulator.core.errors import InputFileError, ScenarioError
 
 _TIME = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 

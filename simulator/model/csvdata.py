@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from .errors import ScenarioError
+from simulator.core.errors import ScenarioError
 
 PROFILE_KEY = "profile_file"
 SAMPLES_KEY = "samples_file"

@@ -26,10 +26,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .costs import COST_COMPONENTS, horizon_days, usage_volumes
-from .kpis import staffed_seconds_per_interval
-from .levers import CostInputs, cost_inputs
-from .scenario import scenario_to_yaml
+from simulator.analysis.costs import COST_COMPONENTS, horizon_days, usage_volumes
+from simulator.analysis.kpis import staffed_seconds_per_interval
+from simulator.model.build import CostInputs, cost_inputs
+from simulator.model.scenario import scenario_to_yaml
 
 
 def slug(name: str) -> str:
@@ -43,8 +43,8 @@ def slug(name: str) -> str:
 # ---------------------------------------------------------------- volumes behind the costs
 def replay_volumes(result) -> pd.DataFrame:  # noqa: ANN001 - SimulationResult
     """Re-run the replications (identical: same seed tree) and collect their usage volumes."""
-    from .engine import simulate_replication
-    from .streams import replication_streams
+    from simulator.engine.callcenter import simulate_replication
+    from simulator.model.streams import replication_streams
 
     if getattr(result, "volumes", None) is not None:
         return result.volumes
@@ -78,7 +78,7 @@ def intervals_frame(results: Sequence) -> pd.DataFrame:
 
 def cost_breakdown_frame(results: Sequence) -> pd.DataFrame:
     """scenario, component, mean and 95% CI over the horizon, per answered call, share of total."""
-    from .stats import mean_ci
+    from simulator.analysis.stats import mean_ci
 
     rows = []
     for res in results:
@@ -337,7 +337,7 @@ def write_scenarios(out_dir: Path, results: Sequence) -> dict[str, str]:
 
 
 def run_metadata(results: Sequence, kind: str, files: dict[str, str], extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    from . import __version__
+    from simulator import __version__
 
     base = results[0]
     reps = int(len(base.replications))

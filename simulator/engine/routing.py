@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .plan import EnginePlan
+from simulator.model.plan import EnginePlan
 
 # Status of a contact while the simulation runs. Queues are FCFS deques with lazy deletion: a
 # caller who abandons or is handed to a vendor changes status and is skipped at the head.

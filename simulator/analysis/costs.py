@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kpis import measured, staffed_seconds_per_interval
-from .levers import CostInputs
-from .plan import EnginePlan
-from .records import ANSWERED, OUTSOURCED, SS_FAILED, SS_RESOLVED, Records
+from simulator.analysis.kpis import measured, staffed_seconds_per_interval
+from simulator.model.build import CostInputs
+from simulator.model.plan import EnginePlan
+from simulator.engine.records import ANSWERED, OUTSOURCED, SS_FAILED, SS_RESOLVED, Records
 
 COST_COMPONENTS: tuple[str, ...] = (
     "agent_labor",

@@ -14,15 +14,15 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .costs import COST_COMPONENTS, cost_ratios, replication_costs, usage_volumes
-from .engine import simulate_replication
-from .kpis import WAIT_BINS, interval_table, replication_kpis, wait_histogram
-from .levers import build_plan, cost_inputs
-from .plan import EnginePlan
-from .scenario import Scenario
-from .stats import summarize
-from .validity import type_interval_counts
-from .streams import replication_streams
+from simulator.analysis.costs import COST_COMPONENTS, cost_ratios, replication_costs, usage_volumes
+from simulator.engine.callcenter import simulate_replication
+from simulator.analysis.kpis import WAIT_BINS, interval_table, replication_kpis, wait_histogram
+from simulator.model.build import build_plan, cost_inputs
+from simulator.model.plan import EnginePlan
+from simulator.model.scenario import Scenario
+from simulator.analysis.stats import summarize
+from simulator.analysis.validity import type_interval_counts
+from simulator.model.streams import replication_streams
 
 METRIC_NAMES: tuple[str, ...] = ()  # filled below from kpis + costs
 
@@ -174,7 +174,7 @@ def resolve_optimized_staffing(scenario: Scenario) -> tuple[Scenario, EnginePlan
     """
     if not any(g.staffing == "optimize" for g in scenario.agents.groups):
         return scenario, build_plan(scenario)
-    from .staffing import optimize_staffing  # local import: the optimizer runs the simulator
+    from simulator.studies.staffing import optimize_staffing  # local import: the optimizer runs the simulator
 
     result = optimize_staffing(scenario)
     return result.scenario, result.plan

@@ -25,9 +25,9 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from .costs import horizon_days
-from .scenario import Scenario, parse_scenario
-from .stats import mean_ci
+from simulator.analysis.costs import horizon_days
+from simulator.model.scenario import Scenario, parse_scenario
+from simulator.analysis.stats import mean_ci
 
 EXACT_MAX_PLAYERS = 5
 MAX_COALITIONS = 64  # simulation budget of the sampled method (about one exact run of 6 levers)
@@ -135,8 +135,8 @@ def attribute(
     ci95_high, share) plus, when ``full_saving_month`` is given, a row ``residual`` closing the gap
     to it; and a dict of metadata (method, coalitions, replications, days).
     """
-    from .simulate import simulate  # local: simulate imports the optimizer lazily too
-    from .staffing import optimize_staffing
+    from simulator.studies.simulate import simulate  # local: simulate imports the optimizer lazily too
+    from simulator.studies.staffing import optimize_staffing
 
     seed = baseline.seed if seed is None else seed
     players = changed_players(baseline, scenario)

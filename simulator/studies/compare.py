@@ -20,14 +20,14 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from . import finance
-from .attribution import attribute, changed_players, monthly_cost
-from .costs import COST_COMPONENTS, horizon_days
-from .levers import cost_inputs
-from .plan import EnginePlan
-from .scenario import Scenario, parse_scenario
-from .simulate import SimulationResult, default_workers, simulate
-from .stats import mean_ci, paired_difference
+from simulator.studies import finance
+from simulator.studies.attribution import attribute, changed_players, monthly_cost
+from simulator.analysis.costs import COST_COMPONENTS, horizon_days
+from simulator.model.build import cost_inputs
+from simulator.model.plan import EnginePlan
+from simulator.model.scenario import Scenario, parse_scenario
+from simulator.studies.simulate import SimulationResult, default_workers, simulate
+from simulator.analysis.stats import mean_ci, paired_difference
 
 HOLDS = ("staffing", "service")
 
@@ -126,7 +126,7 @@ def _fill_optimize_from(baseline: Scenario, scenario: Scenario) -> Scenario:
 def _prepare(
     baseline: Scenario, scenarios: list[Scenario], hold: str, seed: int, workers: int
 ) -> tuple[list[tuple[Scenario, EnginePlan | None]], dict]:
-    from .staffing import optimize_staffing
+    from simulator.studies.staffing import optimize_staffing
 
     staffing: dict = {}
     if hold == "service":

@@ -33,11 +33,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .erlang import erlang_a_metrics
-from .kpis import interval_of_day, measured
-from .plan import EnginePlan
-from .records import ABANDONED, Records, is_answered
-from .scenario import Scenario
+from simulator.core.erlang import erlang_a_metrics
+from simulator.analysis.kpis import interval_of_day, measured
+from simulator.model.plan import EnginePlan
+from simulator.engine.records import ABANDONED, Records, is_answered
+from simulator.model.scenario import Scenario
 
 SL_TOLERANCE = 0.05
 ABANDON_TOLERANCE = 0.02
@@ -124,8 +124,8 @@ def type_interval_counts(records: Records, plan: EnginePlan) -> pd.DataFrame:
 
 def replay_type_counts(result) -> list[pd.DataFrame]:  # noqa: ANN001 - SimulationResult
     """Re-run the result's replications (identical: same seed tree) for per-type counts."""
-    from .engine import simulate_replication
-    from .streams import replication_streams
+    from simulator.engine.callcenter import simulate_replication
+    from simulator.model.streams import replication_streams
 
     out = []
     for r in result.replications.index:
@@ -210,7 +210,7 @@ def validity_table(result, type_counts: list[pd.DataFrame] | None = None) -> Val
 
 def _half_width(values: np.ndarray) -> float:
     """Student-t 95% half-width of a mean over replications (0 with fewer than two)."""
-    from .stats import mean_ci
+    from simulator.analysis.stats import mean_ci
 
     if len(values) < 2:
         return 0.0

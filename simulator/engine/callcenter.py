@@ -29,8 +29,8 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL, Event, Timeout
 
-from .plan import EnginePlan
-from .records import (
+from simulator.model.plan import EnginePlan
+from simulator.engine.records import (
     ABANDONED,
     ANSWERED,
     CALLBACK_ANSWERED,
@@ -47,7 +47,7 @@ from .records import (
     UNSERVED,
     Records,
 )
-from .routing import (
+from simulator.engine.routing import (
     CB_WAITING as _CB_WAITING,
     DONE as _DONE,
     IN_SERVICE as _IN_SERVICE,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .distributions import Sampler
+from simulator.model.distributions import Sampler
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Levers: one module per lever, and the registry that assembles them."""
