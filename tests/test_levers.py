@@ -17,7 +17,7 @@ import pytest
 
 from simulator.analysis.costs import horizon_days
 from simulator.engine.callcenter import CallCenterModel
-from simulator.model.build import build_plan, cost_inputs, staffing_matrix
+from simulator.model.build import build_plan, cost_inputs
 from simulator.engine.records import ABANDONED, CALLBACK_ANSWERED, CALLBACK_FAILED, OUTSOURCED
 from simulator.model.scenario import Scenario, load_scenario, parse_scenario
 from simulator.studies.simulate import simulate
@@ -348,8 +348,8 @@ def test_agent_assist_cuts_aht_by_the_reduction(base) -> None:
 # ---------------------------------------------------------------- scheduling
 def test_scheduling_keeps_hours_and_raises_service(base) -> None:
     sc = example("scheduling.yaml")
-    flat = staffing_matrix(example("baseline.yaml"))
-    shaped = staffing_matrix(sc)
+    flat = build_plan(example("baseline.yaml")).staffing
+    shaped = build_plan(sc).staffing
     assert np.array_equal(flat.sum(axis=1), shaped.sum(axis=1)), "each group keeps its agent-hours"
     assert not np.array_equal(flat, shaped)
     lever = run(sc)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from simulator.model.scenario import DistributionSpec
+from simulator.model.schema import DistributionSpec
 
 
 @dataclass(frozen=True)

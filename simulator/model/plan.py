@@ -30,6 +30,9 @@ class TypePlan:
     ss_success: float = 0.0
     remaining_handle_factor: float = 1.0  # calls the IVR did not contain are harder
     ss_failed_handle_factor: float = 1.0
+    bot_engagement: float = 0.0
+    bot_containment: float = 0.0
+    bot_failed_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,11 @@ class EnginePlan:
     callback: CallbackPlan | None = None
     outsource: OutsourcePlan | None = None
     target_seconds: float = 20.0
+    bot_session_seconds: float = 0.0
+    bot_handoff_handle_factor: float = 1.0
+    bot_failed_handle_factor: float = 1.0
+    bot_failed_fcr_penalty: float = 0.0
+    bot_false_resolution_share: float = 0.0
     extra: dict = field(default_factory=dict)
 
     @property

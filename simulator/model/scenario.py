@@ -13,43 +13,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from simulator.model.csvdata import absolutize_paths, inline_csv_inputs
 from simulator.core.errors import InputFileError, ScenarioError
+from simulator.levers import Levers, active_levers
+from simulator.model.csvdata import absolutize_paths, inline_csv_inputs
+from simulator.model.schema import DistributionSpec, FrozenModel, NonNegFloat, PositiveFloat, Share
 
 _TIME = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 
-PositiveFloat = Annotated[float, Field(gt=0)]
-NonNegFloat = Annotated[float, Field(ge=0)]
-Share = Annotated[float, Field(ge=0, le=1)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-# ---------------------------------------------------------------- distributions
-class DistributionSpec(_Model):
-    """A duration distribution in seconds (see ``simulator.distributions``)."""
-
-    distribution: Literal["exponential", "lognormal", "gamma", "constant", "empirical"]
-    mean_seconds: PositiveFloat | None = None
-    cv: PositiveFloat | None = None
-    samples: list[NonNegFloat] | None = None
-
-    @model_validator(mode="after")
-    def _check(self) -> "DistributionSpec":
-        d = self.distribution
-        if d == "empirical":
-            if not self.samples or len(self.samples) < 1 or sum(self.samples) <= 0:
-                raise ValueError("samples|a non-empty list of seconds for an empirical distribution")
-        else:
-            if self.mean_seconds is None:
-                raise ValueError(f"mean_seconds|a number > 0 for a {d} distribution")
-            if d in ("lognormal", "gamma") and self.cv is None:
-                raise ValueError(f"cv|a number > 0 (std / mean) for a {d} distribution")
-        return self
+_Model = FrozenModel  # the scenario's own blocks: frozen, no unknown fields
 
 
 # ---------------------------------------------------------------- structure
@@ -181,95 +154,6 @@ class Costs(_Model):
     discount_rate: Annotated[float, Field(ge=0, lt=1)] = 0.08
 
 
-# ---------------------------------------------------------------- levers
-PerType = Union[Share, dict[str, Share]]
-
-
-class _Lever(_Model):
-    investment: NonNegFloat = 0.0
-    monthly_fee: NonNegFloat = 0.0
-
-
-class IvrLever(_Lever):
-    time: DistributionSpec = DistributionSpec(distribution="constant", mean_seconds=60)
-    containment: PerType = 0.0
-    per_minute: NonNegFloat = 0.0
-    remaining_handle_time_uplift: PerType = 0.0
-    false_containment_share: Share = 0.0
-
-
-class SelfServiceLever(_Lever):
-    adoption: PerType = 0.0
-    success: PerType = 0.0
-    per_session: NonNegFloat = 0.0
-    session_seconds: NonNegFloat = 300.0
-    failed_handle_time_uplift: PerType = 0.0
-    false_resolution_share: Share = 0.0
-
-
-class CallbackLever(_Lever):
-    threshold_seconds: NonNegFloat = 60.0
-    acceptance: Share = 0.37
-    connect_rate: Share = 0.93
-    max_attempts: Annotated[int, Field(ge=1, le=10)] = 3
-    retry_delay_seconds: NonNegFloat = 300.0
-    attempt_seconds: NonNegFloat = 30.0
-
-
-class FcrLever(_Lever):
-    uplift: Annotated[float, Field(ge=0, le=1)] = 0.0
-    target: dict[str, Share] = {}
-    handle_time_factor: PositiveFloat = 1.0
-
-
-class VoipLever(_Lever):
-    inbound_per_minute: NonNegFloat = 0.0085
-    outbound_per_minute: NonNegFloat = 0.013
-    line_per_seat_month: NonNegFloat = 0.0
-    pbx_monthly: NonNegFloat = 0.0
-
-
-class RemoteAgentsLever(_Lever):
-    share: Share = 0.0
-    facility_per_remote_seat_month: NonNegFloat = 0.0
-    wage_factor: PositiveFloat = 1.0
-    shrinkage: Annotated[float, Field(ge=0, lt=1)] | None = None
-
-
-class OutsourcedOverflowLever(_Lever):
-    after_seconds: NonNegFloat = 60.0
-    per_minute: NonNegFloat = 0.0
-    per_call: NonNegFloat = 0.0
-    minimum_monthly: NonNegFloat = 0.0
-    handle_time_factor: PositiveFloat = 1.0
-
-
-class AgentAssistLever(_Lever):
-    handle_time_reduction: Annotated[float, Field(ge=0, lt=1)] = 0.0
-    per_agent_month: NonNegFloat = 0.0
-
-
-class SchedulingLever(_Lever):
-    method: Literal["shaped"] = "shaped"
-
-
-class PriorityLever(_Lever):
-    vip_share: Share = 0.0
-
-
-class Levers(_Model):
-    ivr: IvrLever | None = None
-    self_service: SelfServiceLever | None = None
-    callback: CallbackLever | None = None
-    fcr: FcrLever | None = None
-    voip: VoipLever | None = None
-    remote_agents: RemoteAgentsLever | None = None
-    outsourced_overflow: OutsourcedOverflowLever | None = None
-    agent_assist: AgentAssistLever | None = None
-    scheduling: SchedulingLever | None = None
-    priority: PriorityLever | None = None
-
-
 # ---------------------------------------------------------------- scenario
 class Scenario(_Model):
     name: Annotated[str, Field(min_length=1, max_length=120)]
@@ -300,49 +184,39 @@ class Scenario(_Model):
 
 def check_scenario(self: Scenario) -> Scenario:
     """Cross-field rules that a single field's type cannot express."""
-    if True:
-        names = [c.name for c in self.contact_types]
-        _unique(names, "contact_types")
-        _unique([g.name for g in self.agents.groups], "agents.groups")
-        total = sum(c.share for c in self.contact_types)
-        if abs(total - 1.0) > 1e-6:
-            raise _Cross("contact_types", total, "shares that sum to 1.0")
-        n = self.horizon.intervals_per_day
-        prof = self.arrivals.profile
-        if isinstance(prof, list):
-            if len(prof) != n:
-                raise _Cross("arrivals.profile", f"{len(prof)} weights", f"a list of {n} weights (one per interval)")
-            if sum(prof) <= 0:
-                raise _Cross("arrivals.profile", prof, "weights with a positive sum")
-        for gi, g in enumerate(self.agents.groups):
-            for si, s in enumerate(g.skills):
-                if s not in names:
-                    raise _Cross(f"agents.groups.{gi}.skills.{si}", s, f"one of the contact types {names}")
-            for s in g.proficiency:
-                if s not in g.skills:
-                    raise _Cross(f"agents.groups.{gi}.proficiency", s, f"a skill of the group {g.skills}")
-            if isinstance(g.staffing, list) and len(g.staffing) != n:
-                raise _Cross(
-                    f"agents.groups.{gi}.staffing", f"{len(g.staffing)} values", f"an integer, 'optimize' or a list of {n} integers"
-                )
-        covered = {s for g in self.agents.groups for s in g.skills}
-        for ci, c in enumerate(self.contact_types):
-            if c.name not in covered and self.agents.routing.policy != "pooled":
-                raise _Cross(f"contact_types.{ci}.name", c.name, "a contact type that some agent group has as a skill")
-        for lever_name in ("ivr", "self_service"):
-            lev = getattr(self.levers, lever_name)
-            if lev is None:
-                continue
-            for field in ("containment", "adoption", "success", "remaining_handle_time_uplift", "failed_handle_time_uplift"):
-                val = getattr(lev, field, None)
-                if isinstance(val, dict):
-                    for k in val:
-                        if k not in names:
-                            raise _Cross(f"levers.{lever_name}.{field}.{k}", k, f"one of the contact types {names}")
-        if self.levers.fcr is not None:
-            for k in self.levers.fcr.target:
+    names = [c.name for c in self.contact_types]
+    _unique(names, "contact_types")
+    _unique([g.name for g in self.agents.groups], "agents.groups")
+    total = sum(c.share for c in self.contact_types)
+    if abs(total - 1.0) > 1e-6:
+        raise _Cross("contact_types", total, "shares that sum to 1.0")
+    n = self.horizon.intervals_per_day
+    prof = self.arrivals.profile
+    if isinstance(prof, list):
+        if len(prof) != n:
+            raise _Cross("arrivals.profile", f"{len(prof)} weights", f"a list of {n} weights (one per interval)")
+        if sum(prof) <= 0:
+            raise _Cross("arrivals.profile", prof, "weights with a positive sum")
+    for gi, g in enumerate(self.agents.groups):
+        for si, s in enumerate(g.skills):
+            if s not in names:
+                raise _Cross(f"agents.groups.{gi}.skills.{si}", s, f"one of the contact types {names}")
+        for s in g.proficiency:
+            if s not in g.skills:
+                raise _Cross(f"agents.groups.{gi}.proficiency", s, f"a skill of the group {g.skills}")
+        if isinstance(g.staffing, list) and len(g.staffing) != n:
+            raise _Cross(
+                f"agents.groups.{gi}.staffing", f"{len(g.staffing)} values", f"an integer, 'optimize' or a list of {n} integers"
+            )
+    covered = {s for g in self.agents.groups for s in g.skills}
+    for ci, c in enumerate(self.contact_types):
+        if c.name not in covered and self.agents.routing.policy != "pooled":
+            raise _Cross(f"contact_types.{ci}.name", c.name, "a contact type that some agent group has as a skill")
+    for lever, settings in active_levers(self.levers):
+        for field, referenced in lever.referenced_types(settings).items():
+            for k in referenced:
                 if k not in names:
-                    raise _Cross(f"levers.fcr.target.{k}", k, f"one of the contact types {names}")
+                    raise _Cross(f"levers.{lever.key}.{field}.{k}", k, f"one of the contact types {names}")
     return self
 
 

@@ -1,0 +1,45 @@
+"""Remote agents: a share of agents work from home (seat cost, wage level, shrinkage)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from simulator.levers.base import Lever, LeverSettings, PhraseFormat
+from simulator.model.schema import NonNegFloat, PositiveFloat, Share
+
+
+class RemoteAgentsSettings(LeverSettings):
+    share: Share = 0.0
+    """Share of on-phone agent hours worked remotely. Default 0."""
+    facility_per_remote_seat_month: NonNegFloat = 0.0
+    """Facility cost of a remote seat per month (currency). Default 0 (REFERENCE: >= $2,000/agent/yr facility saving)."""
+    wage_factor: PositiveFloat = 1.0
+    """Remote wage / on-site wage. Default 1.0 (REFERENCE: pay $2-3/h lower in some markets)."""
+    shrinkage: Annotated[float, Field(ge=0, lt=1)] | None = None
+    """Shrinkage of remote agents (share); none = the center's. REFERENCE: absenteeism 18% -> 7% in one study."""
+
+
+class RemoteAgents(Lever):
+    key = "remote_agents"
+    label = "remote agents"
+    settings = RemoteAgentsSettings
+
+    def phrase(self, s: RemoteAgentsSettings, fmt: PhraseFormat) -> str:
+        return f"{fmt.pct(s.share, 0)} remote agents"
+
+    def apply_to_costs(self, s: RemoteAgentsSettings, scenario: Any, rates: dict[str, float]) -> None:
+        rates["programmes_monthly"] += s.monthly_fee
+        if s.share <= 0:
+            return
+        c = scenario.costs
+        remote_shrink = s.shrinkage if s.shrinkage is not None else c.shrinkage
+        # Paid hours scale with 1/(1-shrinkage); blend so that on-phone hours split by share.
+        paid_factor = (1 - s.share) / (1 - c.shrinkage) + s.share / (1 - remote_shrink)
+        rates["shrinkage"] = 1 - 1 / paid_factor
+        onsite_paid = (1 - s.share) / (1 - c.shrinkage) / paid_factor
+        rates["hourly_wage"] = c.agent_hourly_wage * (onsite_paid + (1 - onsite_paid) * s.wage_factor)
+        rates["facility_per_agent_month"] = (
+            c.facility_per_seat_month * onsite_paid + s.facility_per_remote_seat_month * (1 - onsite_paid)
+        )
