@@ -175,10 +175,28 @@ class Scenario(_Model):
     def currency(self) -> str:
         return self.costs.currency
 
-    def with_changes(self, **changes: Any) -> "Scenario":
-        """An immutable copy with top-level fields replaced (validated again)."""
+    @property
+    def needs_staffing_optimizer(self) -> bool:
+        """Whether some group says ``staffing: optimize`` (to be found before simulating)."""
+        return any(g.staffing == "optimize" for g in self.agents.groups)
+
+    def with_changes(self, changes: dict[str, Any] | None = None, /, **top_level: Any) -> "Scenario":
+        """An immutable copy with fields replaced, validated again: the one way to derive a scenario.
+
+        ``changes`` maps dotted paths to new values (``{"horizon.days": 2,
+        "agents.groups.0.staffing": [3, 4]}``; list items by index); keyword arguments replace
+        top-level fields (``name="..."``).
+        """
         data = self.model_dump(mode="python")
-        data.update(changes)
+        for path, value in {**(changes or {}), **top_level}.items():
+            *parents, leaf = path.split(".")
+            node: Any = data
+            for part in parents:
+                node = node[int(part)] if isinstance(node, list) else node[part]
+            if isinstance(node, list):
+                node[int(leaf)] = value
+            else:
+                node[leaf] = value
         return parse_scenario(data, source=self.source)
 
 

@@ -26,7 +26,9 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.costs import horizon_days
-from simulator.model.scenario import Scenario, parse_scenario
+from simulator.model.scenario import Scenario
+from simulator.studies.simulate import simulate
+from simulator.studies.staffing import optimize_staffing
 from simulator.analysis.stats import mean_ci
 
 EXACT_MAX_PLAYERS = 5
@@ -46,16 +48,16 @@ def changed_players(baseline: Scenario, scenario: Scenario) -> list[str]:
 def coalition_scenario(baseline: Scenario, scenario: Scenario, players: Iterable[str]) -> Scenario:
     """The baseline with only the listed changes of ``scenario`` applied."""
     players = list(players)
-    data = baseline.model_dump(mode="python")
     s = scenario.model_dump(mode="python")
+    changes: dict[str, object] = {}
     for p in players:
         if p in s["levers"] and p not in s:
-            data["levers"][p] = s["levers"][p]
+            changes[f"levers.{p}"] = s["levers"][p]
         else:
-            data[p] = s[p]
+            changes[p] = s[p]
     name = baseline.name + (" + " + " + ".join(players) if players else "")
-    data["name"] = name if len(name) <= 120 else f"{baseline.name[:80]} + {len(players)} changes"
-    return parse_scenario(data, source=baseline.source)
+    changes["name"] = name if len(name) <= 120 else f"{baseline.name[:80]} + {len(players)} changes"
+    return baseline.with_changes(changes)
 
 
 def shapley_values(
@@ -135,17 +137,12 @@ def attribute(
     ci95_high, share) plus, when ``full_saving_month`` is given, a row ``residual`` closing the gap
     to it; and a dict of metadata (method, coalitions, replications, days).
     """
-    from simulator.studies.simulate import simulate  # local: simulate imports the optimizer lazily too
-    from simulator.studies.staffing import optimize_staffing
-
     seed = baseline.seed if seed is None else seed
     players = changed_players(baseline, scenario)
     short_days = max(1, min(days, baseline.horizon.days))
 
     def shortened(sc: Scenario) -> Scenario:
-        data = sc.model_dump(mode="python")
-        data["horizon"]["days"] = max(1, min(short_days, sc.horizon.days))
-        return parse_scenario(data, source=sc.source)
+        return sc.with_changes({"horizon.days": max(1, min(short_days, sc.horizon.days))})
 
     def run(players_in: frozenset[str]) -> np.ndarray:
         sc = shortened(coalition_scenario(baseline, scenario, sorted(players_in, key=players.index)))

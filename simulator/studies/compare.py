@@ -25,8 +25,9 @@ from simulator.studies.attribution import attribute, changed_players, monthly_co
 from simulator.analysis.costs import COST_COMPONENTS, horizon_days
 from simulator.model.build import cost_inputs
 from simulator.model.plan import EnginePlan
-from simulator.model.scenario import Scenario, parse_scenario
+from simulator.model.scenario import Scenario
 from simulator.studies.simulate import SimulationResult, default_workers, simulate
+from simulator.studies.staffing import optimize_staffing
 from simulator.analysis.stats import mean_ci, paired_difference
 
 HOLDS = ("staffing", "service")
@@ -113,21 +114,18 @@ def _num(x: object) -> float | None:
 # ---------------------------------------------------------------- preparing scenarios
 def _fill_optimize_from(baseline: Scenario, scenario: Scenario) -> Scenario:
     """``staffing: optimize`` groups of a scenario take the baseline's staffing of the same group."""
-    if not any(g.staffing == "optimize" for g in scenario.agents.groups):
+    if not scenario.needs_staffing_optimizer:
         return scenario
     base = {g.name: g.staffing for g in baseline.agents.groups}
-    data = scenario.model_dump(mode="python")
-    for g in data["agents"]["groups"]:
-        if g["staffing"] == "optimize" and g["name"] in base:
-            g["staffing"] = base[g["name"]]
-    return parse_scenario(data, source=scenario.source)
+    return scenario.with_changes({
+        f"agents.groups.{i}.staffing": base[g.name]
+        for i, g in enumerate(scenario.agents.groups) if g.staffing == "optimize" and g.name in base
+    })
 
 
 def _prepare(
     baseline: Scenario, scenarios: list[Scenario], hold: str, seed: int, workers: int
 ) -> tuple[list[tuple[Scenario, EnginePlan | None]], dict]:
-    from simulator.studies.staffing import optimize_staffing
-
     staffing: dict = {}
     if hold == "service":
         out = []
@@ -137,14 +135,14 @@ def _prepare(
             out.append((res.scenario, res.plan))
         return out, staffing
     base = baseline
-    if any(g.staffing == "optimize" for g in baseline.agents.groups):
+    if baseline.needs_staffing_optimizer:
         res = optimize_staffing(baseline, seed=seed, workers=workers)
         staffing[baseline.name] = res
         base = res.scenario
     out = [(base, None)]
     for sc in scenarios:
         sc = _fill_optimize_from(base, sc)
-        if any(g.staffing == "optimize" for g in sc.agents.groups):  # a group the baseline lacks
+        if sc.needs_staffing_optimizer:  # a group the baseline lacks
             res = optimize_staffing(sc, seed=seed, workers=workers)
             staffing[sc.name] = res
             sc = res.scenario

@@ -23,9 +23,7 @@ from simulator.model.scenario import Scenario
 from simulator.analysis.stats import summarize
 from simulator.analysis.validity import type_interval_counts
 from simulator.model.streams import replication_streams
-
-METRIC_NAMES: tuple[str, ...] = ()  # filled below from kpis + costs
-
+from simulator.studies.staffing import optimize_staffing
 
 @dataclass
 class ReplicationResult:
@@ -172,10 +170,8 @@ def resolve_optimized_staffing(scenario: Scenario) -> tuple[Scenario, EnginePlan
     The optimizer's plan is used as is: its staffing is already placed interval by interval, so
     the ``scheduling`` lever must not reshape it again.
     """
-    if not any(g.staffing == "optimize" for g in scenario.agents.groups):
+    if not scenario.needs_staffing_optimizer:
         return scenario, build_plan(scenario)
-    from simulator.studies.staffing import optimize_staffing  # local import: the optimizer runs the simulator
-
     result = optimize_staffing(scenario)
     return result.scenario, result.plan
 

@@ -2,10 +2,11 @@
 
 Method (documented in docs/compare.md, "Staffing"):
 
-1. **Erlang A start.** Each contact type is owned by the groups whose first skill it is (or, if no
-   group has it first, by every group that has it). A group's load in an interval is its owned
-   types' calls, counting self-service and IVR deflection, repeats (volume x 1/FCR) and redials;
-   ``erlang.required_agents`` gives the agents for the target (and the abandonment ceiling).
+1. **Erlang A start.** Each contact type is owned by the groups ``model.load.type_owners`` names
+   (the same rule the scheduling lever uses). A group's load in an interval is its owned types'
+   expected offered calls (``model.load.offered_load``: deflection by self-service, the AI
+   assistant and the IVR, repeats smeared by their delay, leaked automation); ``erlang.required_agents``
+   gives the agents for the target (and the abandonment ceiling).
 2. **Simulation and local adjustment.** The scenario is simulated with a few replications and one
    seed (common random numbers make successive runs comparable), and each (group, interval) cell
    is judged on the calls of the types it owns, averaged over days and replications. After the
@@ -36,7 +37,8 @@ from simulator.analysis.kpis import interval_of_day, measured
 from simulator.model.build import build_plan
 from simulator.model.plan import EnginePlan
 from simulator.engine.records import ABANDONED, is_answered
-from simulator.model.scenario import Scenario, parse_scenario
+from simulator.model.load import expected_handle_seconds, offered_load, patience_seconds, type_owners
+from simulator.model.scenario import Scenario
 from simulator.model.streams import replication_streams
 
 # Cells with fewer offered calls than this (summed over days and replications) are too noisy to
@@ -68,44 +70,12 @@ class StaffingResult:
     iterations: int
 
 
-# ---------------------------------------------------------------- ownership and loads
-def type_owners(scenario: Scenario) -> np.ndarray:
-    """Weights (types x groups): which groups are responsible for each type's service level."""
-    names = [c.name for c in scenario.contact_types]
-    groups = scenario.agents.groups
-    w = np.zeros((len(names), len(groups)))
-    for k, name in enumerate(names):
-        owners = [gi for gi, g in enumerate(groups) if g.skills[0] == name]
-        if not owners:
-            owners = [gi for gi, g in enumerate(groups) if name in g.skills]
-        if not owners:  # pooled routing: every group serves every type
-            owners = list(range(len(groups)))
-        w[k, owners] = 1.0 / len(owners)
-    return w
-
-
-def _type_volume_factor(tp) -> float:  # noqa: ANN001 - a plan.TypePlan
-    """Calls that reach an agent per customer need of this type (deflection, repeats)."""
-    deflect = (1.0 - tp.ss_adoption * tp.ss_success) * (1.0 - tp.ivr_containment)
-    return deflect / max(tp.fcr, 0.05)
-
-
-def _patience_mean(tp) -> float:  # noqa: ANN001
-    return tp.patience.mean if tp.patience is not None else math.inf
-
-
+# ---------------------------------------------------------------- the analytic start
 def erlang_start(scenario: Scenario, plan: EnginePlan) -> np.ndarray:
-    """Erlang A agents per (group, interval) from the scenario's expected volumes."""
-    owners = type_owners(scenario)
-    n_int = plan.intervals_per_day
-    redial = 1.0 + scenario.redials.probability * 0.05  # ~5% abandon, of whom this share redial
-    offered = np.zeros((len(plan.types), n_int))
-    handle = np.zeros(len(plan.types))
-    for k, tp in enumerate(plan.types):
-        offered[k] = plan.calls_per_day * tp.share * plan.profile * _type_volume_factor(tp) * redial
-        handle[k] = tp.handle.mean * plan.handle_factor * tp.remaining_handle_factor
-    handle_sum = offered * handle[:, None]
-    return _erlang_cells(scenario, plan, owners, offered, handle_sum, 1.0)
+    """Erlang A agents per (group, interval) from the plan's expected offered load."""
+    offered = offered_load(plan)
+    handle = np.array([expected_handle_seconds(plan, k) for k in range(len(plan.types))])
+    return _erlang_cells(scenario, plan, type_owners(scenario), offered, offered * handle[:, None], 1.0)
 
 
 def _erlang_cells(
@@ -115,7 +85,7 @@ def _erlang_cells(
     st = scenario.service_target
     L = plan.interval_seconds
     G, n_int = owners.shape[1], offered.shape[1]
-    patience = np.array([_patience_mean(tp) for tp in plan.types])
+    patience = np.array([patience_seconds(tp) for tp in plan.types])
     out = np.zeros((G, n_int), dtype=np.int64)
     for g in range(G):
         calls = owners[:, g][:, None] * offered / samples  # per interval, this group's share
@@ -219,12 +189,10 @@ def optimize_staffing(
         days: simulate this many days per replication instead of the horizon's (faster, coarser).
     """
     seed = scenario.seed if seed is None else seed
-    data = scenario.model_dump(mode="python")
-    for g in data["agents"]["groups"]:
-        g["staffing"] = 1  # placeholder so the plan can be built
+    placeholder = {f"agents.groups.{i}.staffing": 1 for i in range(len(scenario.agents.groups))}  # so a plan builds
     if days is not None:
-        data["horizon"]["days"] = max(1, min(int(days), scenario.horizon.days))
-    work = parse_scenario(data, source=scenario.source)
+        placeholder["horizon.days"] = max(1, min(int(days), scenario.horizon.days))
+    work = scenario.with_changes(placeholder)
     plan = build_plan(work)
     sim_days = work.horizon.days
     # Interval service levels are noisy (queues are autocorrelated): judge on ~20 simulated days.
@@ -286,8 +254,8 @@ def _cell_handle(plan: EnginePlan, owners: np.ndarray, counts: np.ndarray, sampl
     w = owners[:, g]
     calls = float((w * counts[0][:, i]).sum()) / samples
     ans = float((w * counts[3][:, i]).sum())
-    aht = float((w * counts[4][:, i]).sum()) / ans if ans > 0 else float(np.mean([t.handle.mean for t in plan.types]))
-    pats = np.array([_patience_mean(t) for t in plan.types])
+    aht = float((w * counts[4][:, i]).sum()) / ans if ans > 0 else float(np.mean([expected_handle_seconds(plan, k) for k in range(len(plan.types))]))
+    pats = np.array([patience_seconds(t) for t in plan.types])
     wk = w * counts[0][:, i]
     fin = np.isfinite(pats)
     if wk.sum() <= 0 or not fin.any() or wk[~fin].sum() > 0.5 * wk.sum():
@@ -371,10 +339,7 @@ def _trim_candidates(
 def _result(
     scenario: Scenario, staffing: np.ndarray, sl: np.ndarray, ab: np.ndarray, erl0: np.ndarray, met: bool, runs: int
 ) -> StaffingResult:
-    data = scenario.model_dump(mode="python")
-    for gi, g in enumerate(data["agents"]["groups"]):
-        g["staffing"] = [int(x) for x in staffing[gi]]
-    out = parse_scenario(data, source=scenario.source)
+    out = scenario.with_changes({f"agents.groups.{gi}.staffing": [int(x) for x in row] for gi, row in enumerate(staffing)})
     plan = dataclasses.replace(build_plan(out), staffing=staffing.astype(np.int64))
     h = scenario.horizon
     rows = []
@@ -395,4 +360,4 @@ def _result(
     return StaffingResult(out, pd.DataFrame(rows), staffing.astype(np.int64), plan, met, runs)
 
 
-__all__ = ["StaffingResult", "optimize_staffing", "erlang_start", "type_owners"]
+__all__ = ["StaffingResult", "optimize_staffing", "erlang_start"]
