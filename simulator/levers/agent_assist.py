@@ -21,6 +21,8 @@ class AgentAssist(Lever):
     key = "agent_assist"
     label = "agent assist"
     settings = AgentAssistSettings
+    example = {"handle_time_reduction": 0.1, "per_agent_month": 20.0}
+    neutral_settings = {}
     fee_component = "automation"
 
     def phrase(self, s: AgentAssistSettings, fmt: PhraseFormat) -> str:

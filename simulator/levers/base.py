@@ -10,6 +10,8 @@ unit, default and source) and a :class:`Lever` subclass that says what the lever
 - ``apply_to_costs``: its cost rates and fees (:class:`CostInputs` fields it sets or adds to).
 - ``label`` and ``phrase``: how reports name it and describe its settings in one phrase.
 - ``per_type_fields``: fields that may map contact types to values (checked against the types).
+- ``example`` and ``neutral``: settings that make it act and settings under which it changes
+  nothing, for the generic tests every lever passes (``tests/test_lever_contract.py``).
 
 Nothing here simulates or prints; the registry (``simulator.levers``) collects the modules.
 """
@@ -68,6 +70,14 @@ class Lever:
     per_type_fields: ClassVar[tuple[str, ...]] = ()
     fee_component: ClassVar[str] = "programmes"
     """The cost component its ``monthly_fee`` lands in."""
+    example: ClassVar[dict[str, Any]]
+    """Settings that make the lever act (the generic lever tests pull it with these)."""
+    neutral_settings: ClassVar[dict[str, Any] | None] = None
+
+    def neutral(self, scenario: "Scenario") -> dict[str, Any] | None:
+        """Settings under which the lever changes nothing in ``scenario`` (None: there are none,
+        and the docstring says why). The generic tests check that they reproduce it exactly."""
+        return self.neutral_settings
 
     def phrase(self, s: Any, fmt: PhraseFormat) -> str:
         """What the settings do, in a few plain words ("IVR containment of 30%")."""

@@ -30,6 +30,8 @@ class Callback(Lever):
     key = "callback"
     label = "callbacks"
     settings = CallbackSettings
+    example = {"threshold_seconds": 10.0, "acceptance": 0.5}
+    neutral_settings = {"acceptance": 0.0}
 
     def phrase(self, s: CallbackSettings, fmt: PhraseFormat) -> str:
         return f"callbacks offered after {s.threshold_seconds:g} s ({fmt.pct(s.acceptance, 0)} accept)"

@@ -40,6 +40,8 @@ class Chatbot(Lever):
     key = "chatbot"
     label = "AI assistant"
     settings = ChatbotSettings
+    example = {"engagement": 0.4, "containment": 0.5, "per_conversation": 1.0}
+    neutral_settings = {}
     per_type_fields = ("engagement", "containment")
     fee_component = "automation"
 

@@ -23,6 +23,8 @@ class Fcr(Lever):
     key = "fcr"
     label = "FCR"
     settings = FcrSettings
+    example = {"uplift": 0.1}
+    neutral_settings = {}
     per_type_fields = ("target",)
 
     def phrase(self, s: FcrSettings, fmt: PhraseFormat) -> str:

@@ -26,8 +26,13 @@ class Ivr(Lever):
     key = "ivr"
     label = "IVR"
     settings = IvrSettings
+    example = {"containment": 0.3, "per_minute": 0.05}
     per_type_fields = ("containment", "remaining_handle_time_uplift")
     fee_component = "ivr"
+
+    def neutral(self, scenario: Any) -> dict[str, Any] | None:
+        """None: every call spends time in an IVR: no IVR setting is the absence of one."""
+        return None
 
     def phrase(self, s: IvrSettings, fmt: PhraseFormat) -> str:
         return f"IVR containment of {share_text(s.containment, fmt)}"

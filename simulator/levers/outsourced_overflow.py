@@ -26,6 +26,8 @@ class OutsourcedOverflow(Lever):
     key = "outsourced_overflow"
     label = "outsourcing"
     settings = OutsourcedOverflowSettings
+    example = {"after_seconds": 30.0, "per_minute": 1.0}
+    neutral_settings = {"after_seconds": 1e9}
     fee_component = "outsourcing"
 
     def phrase(self, s: OutsourcedOverflowSettings, fmt: PhraseFormat) -> str:

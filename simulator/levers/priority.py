@@ -17,6 +17,8 @@ class Priority(Lever):
     key = "priority"
     label = "priority"
     settings = PrioritySettings
+    example = {"vip_share": 0.2}
+    neutral_settings = {}
 
     def phrase(self, s: PrioritySettings, fmt: PhraseFormat) -> str:
         return f"priority queueing for {fmt.pct(s.vip_share, 0)} VIP callers"

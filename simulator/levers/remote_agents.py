@@ -25,6 +25,8 @@ class RemoteAgents(Lever):
     key = "remote_agents"
     label = "remote agents"
     settings = RemoteAgentsSettings
+    example = {"share": 0.5, "facility_per_remote_seat_month": 50.0, "wage_factor": 0.9}
+    neutral_settings = {}
 
     def phrase(self, s: RemoteAgentsSettings, fmt: PhraseFormat) -> str:
         return f"{fmt.pct(s.share, 0)} remote agents"

@@ -31,6 +31,12 @@ class Scheduling(Lever):
     key = "scheduling"
     label = "scheduling"
     settings = SchedulingSettings
+    example = {}
+
+    def neutral(self, scenario: Any) -> dict[str, Any] | None:
+        """Shaping a flat day with flat staffing keeps it flat (every interval needs the same)."""
+        flat = scenario.arrivals.profile == "flat" and all(isinstance(g.staffing, int) for g in scenario.agents.groups)
+        return {} if flat else None
 
     def phrase(self, s: SchedulingSettings, fmt: PhraseFormat) -> str:
         return "staffing shaped to the intraday profile"

@@ -27,6 +27,8 @@ class SelfService(Lever):
     key = "self_service"
     label = "self-service"
     settings = SelfServiceSettings
+    example = {"adoption": 0.3, "success": 0.5, "per_session": 0.4}
+    neutral_settings = {}
     per_type_fields = ("adoption", "success", "failed_handle_time_uplift")
     fee_component = "self_service"
 

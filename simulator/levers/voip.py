@@ -23,7 +23,14 @@ class Voip(Lever):
     key = "voip"
     label = "VoIP"
     settings = VoipSettings
+    example = {"inbound_per_minute": 0.004, "outbound_per_minute": 0.006}
     fee_component = "telephony"
+
+    def neutral(self, scenario: Any) -> dict[str, Any] | None:
+        """The scenario's own telephony rates: VoIP at the PSTN's prices changes nothing."""
+        t = scenario.costs.telephony
+        return {"inbound_per_minute": t.inbound_per_minute, "outbound_per_minute": t.outbound_per_minute,
+                "line_per_seat_month": t.line_per_seat_month, "pbx_monthly": t.pbx_monthly}
 
     def phrase(self, s: VoipSettings, fmt: PhraseFormat) -> str:
         return f"VoIP telephony at {fmt.money(s.inbound_per_minute, 4)}/min"
