@@ -1,0 +1,3 @@
+"""The package version (one place; reports and run metadata quote it)."""
+
+__version__ = "0.1.0"
