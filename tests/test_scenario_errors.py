@@ -82,6 +82,23 @@ def _extends_missing(d: Path) -> Path:
     return write_yaml(d / "lever.yaml", {"extends": "no-such-baseline.yaml", "name": "lever"})
 
 
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi")
+)
+
+
+def _profile_csv(text: str, with_list: bool = False) -> Callable[[Path], Path]:
+    def make(d: Path) -> Path:
+        (d / "volumes.csv").write_text(text, encoding="utf-8")
+        data = minimal_dict()
+        data["arrivals"] = {"profile_file": "volumes.csv"}
+        if with_list:
+            data["arrivals"]["profile"] = [1, 1, 1, 1]
+        return write_yaml(d / "bad.yaml", data)
+
+    return make
+
+
 # case id -> (file maker, substrings the error line must contain)
 CASES = {
     "negative_staffing": (_set("agents.groups.0.staffing", -2), ["agents.groups.0.staffing", "-2", ">= 0|greater than or equal to 0"]),
@@ -112,6 +129,26 @@ CASES = {
     "extends_loop": (_extends_loop, ["extends", "a.yaml", "b.yaml", "loop"]),
     "extends_self": (_extends_self, ["extends", "self.yaml"]),
     "extends_missing": (_extends_missing, ["extends", "no-such-baseline.yaml"]),
+    # Issue 9: hostile and careless input.
+    "alias_bomb": (_text(BOMB), ["bad.yaml", "aliases expand", "at most 100,000"]),
+    "duplicate_key": (_text("name: a\nseed: 1\nname: b\n"), ["bad.yaml", "'name'", "twice", "line 3"]),
+    "near_name": (_set("costs.agent_hourly_wge", 20.0), ["costs.agent_hourly_wge", "did you mean 'agent_hourly_wage'"]),
+    "negative_profile_weight": (_set("arrivals.profile", [1, 1, -1, 1]), ["arrivals.profile.2", "-1", "greater than or equal to 0"]),
+    "per_type_percentages": (_set("levers", {"ivr": {"containment": {"general": 25}}}),
+                             ["levers.ivr.containment.general", "25", "less than or equal to 1"]),
+    "bool_for_number": (_set("arrivals.calls_per_day", True), ["arrivals.calls_per_day", "True", "number"]),
+    "infinite_volume": (_set("arrivals.calls_per_day", float("inf")), ["arrivals.calls_per_day", "finite"]),
+    "huge_volume": (_set("arrivals.calls_per_day", 1e308), ["arrivals.calls_per_day", "1e+308", "less than or equal to"]),
+    "infinite_mean": (_set("contact_types.0.handle_time.mean_seconds", float("inf")),
+                      ["contact_types.0.handle_time.mean_seconds", "finite"]),
+    "nan_wage": (_set("costs.agent_hourly_wage", float("nan")), ["costs.agent_hourly_wage", "finite"]),
+    "warmup_beyond_horizon": (_set("horizon.warmup_minutes", 500), ["horizon.warmup_minutes", "500", "opening hours"]),
+    "all_zero_samples": (_set("contact_types.0.handle_time", {"distribution": "empirical", "samples": [0, 0]}),
+                         ["contact_types.0.handle_time.samples", "above 0"]),
+    "profile_and_profile_file": (_profile_csv("calls\n1\n2\n3\n4\n", with_list=True),
+                                 ["arrivals.profile_file", "not both"]),
+    "all_zero_profile_csv": (_profile_csv("calls\n0\n0\n0\n0\n"), ["arrivals.profile_file", "volumes.csv", "above 0"]),
+    "csv_line_after_blank_lines": (_profile_csv("calls\n1\n\n\n2\nx\n"), ["volumes.csv line 6", "'x'"]),
 }
 
 
@@ -234,3 +271,34 @@ def test_validate_accepts_the_minimal_scenario(minimal_file):
     assert "minimal" in res.stdout
     data = yaml.safe_load(minimal_file.read_text())
     assert set(data) >= {"name", "seed", "replications", "horizon", "arrivals", "contact_types", "agents", "costs"}
+
+
+def test_a_lever_file_with_profile_file_replaces_its_parents_profile_list(tmp_path):
+    """``extends:``: the child's profile_file replaces the parent's profile (no 'both given' error)."""
+    base = minimal_dict()
+    base["arrivals"]["profile"] = [1, 1, 1, 1]
+    write_yaml(tmp_path / "base.yaml", base)
+    (tmp_path / "volumes.csv").write_text("calls\n10\n30\n30\n10\n", encoding="utf-8")
+    write_yaml(tmp_path / "child.yaml", {"extends": "base.yaml", "arrivals": {"profile_file": "volumes.csv"}})
+    sc = load_scenario(tmp_path / "child.yaml")
+    assert sc.arrivals.profile == [10, 30, 30, 10]
+
+
+def test_yaml_merge_keys_and_shared_anchors_still_load(tmp_path):
+    text = """
+name: anchors
+arrivals: {calls_per_day: 100}
+contact_types:
+  - name: a
+    share: 0.5
+    handle_time: &ht {distribution: exponential, mean_seconds: 300}
+  - name: b
+    share: 0.5
+    handle_time: *ht
+    repeat_delay: {<<: *ht, mean_seconds: 600}
+agents: {groups: [{name: t, skills: [a, b], staffing: 3}]}
+"""
+    (tmp_path / "ok.yaml").write_text(text, encoding="utf-8")
+    sc = load_scenario(tmp_path / "ok.yaml")
+    assert sc.contact_types[1].handle_time.mean_seconds == 300
+    assert sc.contact_types[1].repeat_delay.mean_seconds == 600

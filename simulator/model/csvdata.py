@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.core.errors import ScenarioError
+from simulator.model.schema import MAX_AMOUNT
 
 PROFILE_KEY = "profile_file"
 SAMPLES_KEY = "samples_file"
@@ -48,13 +49,38 @@ def inline_csv_inputs(data: Any, path: str = "") -> Any:
     out = {k: inline_csv_inputs(v, f"{path}.{k}" if path else str(k)) for k, v in data.items()}
     if PROFILE_KEY in out:
         field = f"{path}.{PROFILE_KEY}" if path else PROFILE_KEY
-        values = read_column(out.pop(PROFILE_KEY), field, "calls")
+        _exclusive(out, PROFILE_KEY, "profile", field)
+        file = out.pop(PROFILE_KEY)
+        values = read_column(file, field, "calls")
+        if sum(values) <= 0:
+            raise ScenarioError(field, Path(file).name, "a CSV whose 'calls' column has at least one value above 0 (all are 0)")
         out["profile"] = values
-        out.setdefault("calls_per_day", sum(values) if sum(values) > 0 else None)
+        out.setdefault("calls_per_day", sum(values))
     if SAMPLES_KEY in out:
         field = f"{path}.{SAMPLES_KEY}" if path else SAMPLES_KEY
+        _exclusive(out, SAMPLES_KEY, "samples", field)
         out["samples"] = read_column(out.pop(SAMPLES_KEY), field, "seconds")
         out.setdefault("distribution", "empirical")
+    return out
+
+
+def _exclusive(mapping: dict[str, Any], file_key: str, value_key: str, field: str) -> None:
+    if value_key in mapping:
+        raise ScenarioError(field, mapping[file_key], f"either {file_key} or {value_key}, not both (the file would silently win)")
+
+
+def replaced_inputs(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """``base`` without the inputs ``override`` replaces by their other form (``extends:``).
+
+    A lever file that gives ``profile_file`` replaces its parent's ``profile`` list, and the
+    other way round; merged key by key they would both be there.
+    """
+    out = dict(base)
+    for file_key, value_key in ((PROFILE_KEY, "profile"), (SAMPLES_KEY, "samples")):
+        if file_key in override:
+            out.pop(value_key, None)
+        if value_key in override:
+            out.pop(file_key, None)
     return out
 
 
@@ -71,8 +97,9 @@ def read_column(file: Any, field: str, column: str) -> list[float]:
         raise ScenarioError(field, file, "a CSV file, not a folder") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(field, file, f"a readable UTF-8 CSV file ({exc.__class__.__name__})") from None
-    rows = list(csv.reader(text.splitlines()))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    # Keep each row's line number in the file (blank lines are skipped but still counted).
+    numbered = [(n, r) for n, r in enumerate(csv.reader(text.splitlines()), start=1) if any(cell.strip() for cell in r)]
+    rows = [r for _, r in numbered]
     if len(rows) < 2:
         raise ScenarioError(field, p.name, f"a CSV with a header row and at least one data row (column '{column}')")
     header = [h.strip().lower() for h in rows[0]]
@@ -83,7 +110,7 @@ def read_column(file: Any, field: str, column: str) -> list[float]:
     else:
         raise ScenarioError(field, p.name, f"a CSV with a '{column}' column (found columns {rows[0]})")
     values: list[float] = []
-    for n, row in enumerate(rows[1:], start=2):
+    for n, row in numbered[1:]:
         cell = row[idx].strip() if idx < len(row) else ""
         try:
             x = float(cell)
@@ -91,5 +118,7 @@ def read_column(file: Any, field: str, column: str) -> list[float]:
             raise ScenarioError(f"{field} ({p.name} line {n}, column '{header[idx]}')", cell, "a number >= 0") from None
         if not math.isfinite(x) or x < 0:
             raise ScenarioError(f"{field} ({p.name} line {n}, column '{header[idx]}')", cell, "a number >= 0")
+        if x > MAX_AMOUNT:
+            raise ScenarioError(f"{field} ({p.name} line {n}, column '{header[idx]}')", cell, f"a number <= {MAX_AMOUNT:g}")
         values.append(x)
     return values

@@ -8,16 +8,18 @@ rule. Defaults are documented in the README ("Scenario reference").
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 
 import yaml
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from simulator.core.errors import InputFileError, ScenarioError
 from simulator.levers import Levers, active_levers
-from simulator.model.csvdata import absolutize_paths, inline_csv_inputs
+from simulator.model.csvdata import absolutize_paths, inline_csv_inputs, replaced_inputs
+from simulator.model.yamlsafe import YamlProblem, load_yaml
 from simulator.model.schema import DistributionSpec, FrozenModel, NonNegFloat, PositiveFloat, Share
 
 _TIME = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
@@ -75,7 +77,7 @@ class ServiceTarget(_Model):
 
 
 class Arrivals(_Model):
-    calls_per_day: PositiveFloat
+    calls_per_day: Annotated[float, Field(gt=0, le=5e7)]
     profile: Union[Literal["flat"], list[NonNegFloat]] = "flat"
     daily_cv: NonNegFloat = 0.0
 
@@ -209,6 +211,10 @@ def check_scenario(self: Scenario) -> Scenario:
     if abs(total - 1.0) > 1e-6:
         raise _Cross("contact_types", total, "shares that sum to 1.0")
     n = self.horizon.intervals_per_day
+    open_minutes = self.horizon.days * n * self.horizon.interval_minutes
+    if self.horizon.warmup_minutes >= open_minutes:
+        raise _Cross("horizon.warmup_minutes", self.horizon.warmup_minutes,
+                     f"less than the simulated opening hours ({open_minutes} minutes): nothing would be measured")
     prof = self.arrivals.profile
     if isinstance(prof, list):
         if len(prof) != n:
@@ -277,6 +283,27 @@ def _is_union_tag(part: Any) -> bool:
     )
 
 
+def _clean(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(p for p in loc if not _is_union_tag(p))
+
+
+def _field_names(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[str]:
+    """Every field name of a model and of the models inside it (for "did you mean")."""
+    seen.add(model)
+    out = set(model.model_fields)
+    for field in model.model_fields.values():
+        for inner in _models_in(field.annotation):
+            if inner not in seen:
+                out |= _field_names(inner, seen)
+    return out
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for a in get_args(annotation) for m in _models_in(a)]
+
+
 _TYPE_ERRORS = ("_type", "_parsing", "literal_error", "union_tag_invalid")
 
 
@@ -289,6 +316,13 @@ def _to_scenario_error(exc: ValidationError, data: dict[str, Any]) -> ScenarioEr
     errors = exc.errors(include_url=False)
     first = errors[0]
     loc = tuple(p for p in first["loc"] if not _is_union_tag(p))
+    # A list or mapping that matched a union's container alternative: its item's own problem
+    # ("profile.3 must be >= 0", "containment.billing must be <= 1") beats "must be 'flat'".
+    if isinstance(_lookup(data, loc), (list, dict)):
+        deeper = [e for e in errors if len(_clean(e["loc"])) > len(loc) and _clean(e["loc"])[: len(loc)] == loc]
+        if deeper:
+            first = deeper[0]
+            loc = _clean(first["loc"])
     same = [e for e in errors if tuple(p for p in e["loc"] if not _is_union_tag(p)) == loc]
     path = ".".join(str(p) for p in loc) or "scenario"
     value = _lookup(data, loc)
@@ -302,7 +336,9 @@ def _to_scenario_error(exc: ValidationError, data: dict[str, Any]) -> ScenarioEr
     msg: str = first["msg"]
     kind = first["type"]
     if kind == "extra_forbidden":
-        return ScenarioError(path, first.get("input"), "a known field (unknown field; check the spelling)")
+        near = difflib.get_close_matches(str(loc[-1]), _FIELD_NAMES, n=1, cutoff=0.75)
+        hint = f"; did you mean '{near[0]}'?" if near else "; check the spelling"
+        return ScenarioError(path, first.get("input"), f"a known field (unknown field{hint})")
     if kind == "missing":
         return ScenarioError(path, None, "given (the field is required)")
     if msg.startswith("Value error, "):
@@ -313,6 +349,9 @@ def _to_scenario_error(exc: ValidationError, data: dict[str, Any]) -> ScenarioEr
             return ScenarioError(fpath, _lookup(data, loc + (field,)), rule)
         return ScenarioError(path, value, rule)
     return ScenarioError(path, value if value is not None else first.get("input"), _humanize(msg))
+
+
+_FIELD_NAMES = sorted(_field_names(Scenario, set()) - {"source"})
 
 
 def _humanize(msg: str) -> str:
@@ -330,7 +369,11 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputFileError(f"cannot read scenario file {path}: {exc.__class__.__name__}") from None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        raise InputFileError(f"{path}: {exc}") from None
+    except RecursionError:
+        raise InputFileError(f"{path}: YAML nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -345,7 +388,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """Merge ``override`` into ``base``: mappings merge key by key, everything else (lists too) replaces."""
-    out = copy.deepcopy(base)
+    out = copy.deepcopy(replaced_inputs(base, override))
     for key, value in override.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = deep_merge(out[key], value)

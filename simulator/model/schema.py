@@ -10,8 +10,14 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-PositiveFloat = Annotated[float, Field(gt=0)]
-NonNegFloat = Annotated[float, Field(ge=0)]
+# Numbers are finite (the models refuse inf and nan) and below a bound no call center reaches, so
+# that a typo such as 1e308 is an error here rather than an overflow in the middle of a run.
+MAX_AMOUNT = 1e12
+MAX_SECONDS = 1e7  # ~116 days
+PositiveFloat = Annotated[float, Field(gt=0, le=MAX_AMOUNT)]
+NonNegFloat = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
+Seconds = Annotated[float, Field(gt=0, le=MAX_SECONDS)]
+NonNegSeconds = Annotated[float, Field(ge=0, le=MAX_SECONDS)]
 Share = Annotated[float, Field(ge=0, le=1)]
 # A share for every contact type, or a mapping contact type -> share (types not named get 0).
 PerType = Union[Share, dict[str, Share]]
@@ -20,23 +26,25 @@ PerType = Union[Share, dict[str, Share]]
 class FrozenModel(BaseModel):
     """Immutable, rejects unknown fields; an attribute's docstring is its documented meaning."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True, strict=True, allow_inf_nan=False)
 
 
 class DistributionSpec(FrozenModel):
     """A duration distribution in seconds (see ``simulator.model.distributions``)."""
 
     distribution: Literal["exponential", "lognormal", "gamma", "constant", "empirical"]
-    mean_seconds: PositiveFloat | None = None
-    cv: PositiveFloat | None = None
-    samples: list[NonNegFloat] | None = None
+    mean_seconds: Seconds | None = None
+    cv: Annotated[float, Field(gt=0, le=100)] | None = None
+    samples: list[NonNegSeconds] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> "DistributionSpec":
         d = self.distribution
         if d == "empirical":
-            if not self.samples or len(self.samples) < 1 or sum(self.samples) <= 0:
+            if not self.samples:
                 raise ValueError("samples|a non-empty list of seconds for an empirical distribution")
+            if sum(self.samples) <= 0:
+                raise ValueError("samples|seconds with at least one value above 0 (all are 0)")
         else:
             if self.mean_seconds is None:
                 raise ValueError(f"mean_seconds|a number > 0 for a {d} distribution")
