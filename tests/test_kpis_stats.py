@@ -184,3 +184,28 @@ def test_interval_table_and_wait_histogram(plan):
     h = wait_histogram(r, plan)
     assert h.sum() == 6
     assert h[0] == 2 and h[1] == 1 and h[2] == 2 and h[4] == 1  # waits 0, 5 | 10 | 20, 25 | 45
+
+
+def test_intervals_stop_at_the_bounds_of_the_quantity():
+    """Issue 9: a count's interval never goes below 0, a rate's never above 1."""
+    df = pd.DataFrame({"calls_abandoned": [0.0, 0.0, 25.0], "service_level": [0.99, 1.0, 0.90]})
+    raw = summarize(df)
+    assert raw.loc["calls_abandoned", "ci95_low"] < 0 and raw.loc["service_level", "ci95_high"] > 1
+    bounded = summarize(df, lower=0.0, upper={"service_level": 1.0})
+    assert bounded.loc["calls_abandoned", "ci95_low"] == 0.0
+    assert bounded.loc["service_level", "ci95_high"] == 1.0
+    assert bounded.loc["calls_abandoned", "ci95_high"] == raw.loc["calls_abandoned", "ci95_high"]
+    assert bounded.loc["calls_abandoned", "mean"] == raw.loc["calls_abandoned", "mean"]
+
+
+def test_json_says_why_one_replication_has_no_interval():
+    from simulator.model.scenario import parse_scenario
+    from simulator.studies.simulate import NO_INTERVAL_NOTE, simulate
+
+    from conftest import minimal_dict
+
+    one = simulate(parse_scenario(minimal_dict()), replications=1, workers=1).to_json_dict()
+    assert one["ci95_note"] == NO_INTERVAL_NOTE and one["metrics"]["total_cost"]["ci95"] == [None, None]
+    two = simulate(parse_scenario(minimal_dict()), replications=2, workers=1).to_json_dict()
+    assert "ci95_note" not in two
+    assert all(v["ci95"][0] is None or v["ci95"][0] >= 0 for v in two["metrics"].values())

@@ -25,6 +25,10 @@ from simulator.analysis.validity import type_interval_counts
 from simulator.model.streams import replication_streams
 from simulator.studies.staffing import optimize_staffing
 
+RATE_KPIS = ("service_level", "abandonment_rate", "occupancy")
+NO_INTERVAL_NOTE = "one replication: a 95% interval needs at least 2 replications (use -r 2 or more)"
+
+
 @dataclass
 class ReplicationResult:
     replication: int
@@ -56,8 +60,11 @@ class SimulationResult:
         return self.scenario.name
 
     def metrics(self) -> pd.DataFrame:
-        """Mean and 95% CI of every KPI (costs and cost ratios included)."""
-        return summarize(self.replications)
+        """Mean and 95% CI of every KPI (costs and cost ratios included).
+
+        Every KPI is a count, a duration, an amount or a rate, so intervals stop at 0, and rates at 1.
+        """
+        return summarize(self.replications, lower=0.0, upper={k: 1.0 for k in RATE_KPIS})
 
     def cost_breakdown(self) -> pd.Series:
         return self.costs[list(COST_COMPONENTS)].mean()
@@ -84,12 +91,15 @@ class SimulationResult:
             k: {"mean": _num(m.loc[k, "mean"]), "ci95": [_num(m.loc[k, "ci95_low"]), _num(m.loc[k, "ci95_high"])]}
             for k in m.index
         }
-        return {
+        out = {
             "scenario": self.name,
             "replications": int(len(self.replications)),
             "metrics": metrics,
             "cost_breakdown": {k: _num(v) for k, v in self.cost_breakdown().items()},
         }
+        if len(self.replications) < 2:
+            out["ci95_note"] = NO_INTERVAL_NOTE
+        return out
 
 
 def _num(x: float) -> float | None:
