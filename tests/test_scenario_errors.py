@@ -302,3 +302,21 @@ agents: {groups: [{name: t, skills: [a, b], staffing: 3}]}
     sc = load_scenario(tmp_path / "ok.yaml")
     assert sc.contact_types[1].handle_time.mean_seconds == 300
     assert sc.contact_types[1].repeat_delay.mean_seconds == 600
+
+
+def test_legal_but_odd_inputs_are_named():
+    from simulator.model.oddities import odd_inputs
+    from simulator.model.scenario import parse_scenario
+
+    assert odd_inputs(parse_scenario(minimal_dict())) == []
+    zero = minimal_dict()
+    zero["agents"]["groups"][0]["staffing"] = 0
+    [odd] = odd_inputs(parse_scenario(zero))
+    assert odd.field == "agents.groups" and "no agent" in odd.message
+    gap = minimal_dict()
+    gap["agents"]["groups"][0]["staffing"] = [3, 0, 3, 3]
+    assert "1 interval" in odd_inputs(parse_scenario(gap))[0].value
+    long_warmup = minimal_dict(horizon={"days": 1, "open": "08:00", "close": "10:00", "interval_minutes": 30,
+                                        "warmup_minutes": 90})
+    [odd] = odd_inputs(parse_scenario(long_warmup))
+    assert odd.field == "horizon.warmup_minutes" and "75%" in odd.message
