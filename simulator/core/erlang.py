@@ -6,7 +6,9 @@ panel); never as a replacement for the simulation.
 Erlang A is solved exactly from its birth-death chain: the stationary distribution gives the
 state an arrival sees (PASTA); a caller who finds ``m`` people ahead in the queue moves up at rate
 ``c*mu + i*theta`` while ``i`` are ahead and abandons at rate ``theta``, so the time to reach an
-agent is a sum of independent exponentials with rates ``c*mu + i*theta + theta``.
+agent is a sum of independent exponentials with rates ``c*mu + i*theta + theta``, whose
+distribution is a regularized incomplete beta function (``_stages_done_by``, by recurrence). Everything is a
+recurrence or a closed form over numpy vectors: tens of microseconds per call.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import linalg
+from scipy import special
 
 
 def erlang_b(servers: int, load: float) -> float:
@@ -74,18 +76,8 @@ def erlang_a_metrics(
     c = agents
     if c == 0:
         return QueueMetrics(0.0, 1.0, 0.0, 0.0, 1.0)
-    # Stationary distribution in log space, truncated where the tail is negligible.
-    logp = [0.0]
-    j = 0
-    while True:
-        j += 1
-        death = min(j, c) * mu + max(j - c, 0) * theta
-        logp.append(logp[-1] + math.log(lam) - math.log(death))
-        if j > c + 20 and logp[-1] < max(logp) - 40:
-            break
-        if j > c + 200000:
-            break
-    p = np.exp(np.array(logp) - max(logp))
+    logp = _log_stationary(lam, mu, theta, c)
+    p = np.exp(logp - logp.max())
     p /= p.sum()
     states = np.arange(len(p))
     queue = np.maximum(states - c, 0)
@@ -98,10 +90,9 @@ def erlang_a_metrics(
     i = np.arange(m_max)
     r = c * mu + i * theta
     stage = r + theta
-    log_reach = np.cumsum(np.log(r / stage))
-    reach = np.exp(log_reach)  # P(served | m ahead) for m = 0..m_max-1
+    reach = np.exp(np.cumsum(np.log(r / stage)))  # P(served | m ahead) for m = 0..m_max-1
     mean_wait_served = np.cumsum(1.0 / stage)
-    within = _hypoexp_cdf(stage, target_seconds)
+    within = _stages_done_by(c * mu / theta, theta, m_max, target_seconds)
     pq = p[c : c + m_max]
     served_immediately = float(p[:c].sum())
     sl = served_immediately + float((pq * reach * within).sum())
@@ -110,22 +101,38 @@ def erlang_a_metrics(
     return QueueMetrics(sl, abandon, asa, busy / c, p_wait)
 
 
-def _hypoexp_cdf(rates: np.ndarray, t: float) -> np.ndarray:
-    """P(sum of the first m+1 exponential stages <= t) for every m, by one matrix exponential."""
-    n = len(rates)
-    if n > 1500:  # far beyond any sensible queue at these loads; the tail has no weight
-        rates = rates[:1500]
-        n = 1500
-    q = np.zeros((n + 1, n + 1))
-    # state m (m stages left after the current one) -> m-1 ... state 0 -> absorbed (index n)
-    for m in range(n):
-        q[m, m] = -rates[m]
-        q[m, m - 1 if m > 0 else n] = rates[m]
-    pt = linalg.expm(q * t)
-    out = pt[:, n][:n]
-    if len(out) < len(rates):
-        out = np.concatenate([out, np.zeros(len(rates) - len(out))])
-    return out
+def _log_stationary(lam: float, mu: float, theta: float, c: int) -> np.ndarray:
+    """Log of the unnormalised stationary probabilities of M/M/c+M, states 0..c+K.
+
+    The birth-death recurrence p[j] = p[j-1] * lam / death(j) summed in log space (no overflow at
+    any size); the queue part is extended until its tail is 40 nats below the peak.
+    """
+    extra = 64
+    while True:
+        j = np.arange(1, c + extra + 1)
+        death = np.minimum(j, c) * mu + np.maximum(j - c, 0) * theta
+        logp = np.concatenate(([0.0], np.cumsum(math.log(lam) - np.log(death))))
+        if logp[-1] < logp.max() - 40 or extra > 200000:
+            keep = np.flatnonzero(logp >= logp.max() - 40)
+            return logp[: max(int(keep[-1]) + 1, c + 21)]
+        extra *= 2
+
+
+def _stages_done_by(beta: float, theta: float, m_max: int, t: float) -> np.ndarray:
+    """P(a caller with m ahead reaches the head of the queue within ``t``), m = 0..m_max-1.
+
+    Their time is a sum of m+1 exponential stages with rates theta*(beta + k), k = 1..m+1. Such a
+    sum S has exp(-theta*S) ~ Beta(beta + 1, m + 1) (its Mellin transform is the product of the
+    stages'), so P(S <= t) = 1 - I_x(beta + 1, m + 1) with x = exp(-theta*t), the regularized
+    incomplete beta function, here by its recurrence in the second argument:
+    I_x(a, b+1) = I_x(a, b) + x^a (1-x)^b / (b B(a, b)), I_x(a, 1) = x^a.
+    """
+    a = beta + 1.0
+    x = math.exp(-theta * t)
+    b = np.arange(1, m_max, dtype=float)
+    log_terms = a * math.log(x) + b * math.log1p(-x) + special.gammaln(a + b) - special.gammaln(a) - special.gammaln(b + 1)
+    incomplete = x**a + np.concatenate(([0.0], np.cumsum(np.exp(log_terms))))
+    return np.clip(1.0 - incomplete, 0.0, 1.0)
 
 
 def required_agents(
