@@ -135,7 +135,7 @@ def _outcome(data: dict, tmp: Path) -> str:
     return "run"
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(path=st.sampled_from(PATHS), mutation=st.sampled_from(sorted(MUTATIONS)))
 def test_every_field_mutation_runs_or_is_one_clear_error(tmp_path, path, mutation):
     _outcome(mutate(FULL, path, MUTATIONS[mutation]), tmp_path)

@@ -81,6 +81,13 @@ class Arrivals(_Model):
     profile: Union[Literal["flat"], list[NonNegFloat]] = "flat"
     daily_cv: NonNegFloat = 0.0
 
+    @field_validator("daily_cv")
+    @classmethod
+    def _cv(cls, v: float) -> float:
+        if 0 < v < 1e-4 or v > 10:
+            raise ValueError("|0 (no day-to-day variation) or a coefficient of variation between 0.0001 and 10")
+        return v
+
 
 class ContactType(_Model):
     name: Annotated[str, Field(min_length=1, max_length=60)]
@@ -92,7 +99,8 @@ class ContactType(_Model):
     priority: Annotated[int, Field(ge=0, le=9)] = 1
 
 
-StaffingSpec = Union[Annotated[int, Field(ge=0)], list[Annotated[int, Field(ge=0)]], Literal["optimize"]]
+Heads = Annotated[int, Field(ge=0, le=100_000)]  # heads on shift in a group; no center is larger
+StaffingSpec = Union[Heads, list[Heads], Literal["optimize"]]
 
 
 class AgentGroup(_Model):

@@ -34,7 +34,7 @@ class DistributionSpec(FrozenModel):
 
     distribution: Literal["exponential", "lognormal", "gamma", "constant", "empirical"]
     mean_seconds: Seconds | None = None
-    cv: Annotated[float, Field(gt=0, le=100)] | None = None
+    cv: Annotated[float, Field(ge=1e-4, le=100)] | None = None
     samples: list[NonNegSeconds] | None = None
 
     @model_validator(mode="after")

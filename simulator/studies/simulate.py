@@ -25,7 +25,8 @@ from simulator.analysis.validity import type_interval_counts
 from simulator.model.streams import replication_streams
 from simulator.studies.staffing import optimize_staffing
 
-RATE_KPIS = ("service_level", "abandonment_rate", "occupancy")
+# Shares of calls, never above 1. (Occupancy can exceed 1: agents drain the queue after close.)
+RATE_KPIS = ("service_level", "abandonment_rate")
 NO_INTERVAL_NOTE = "one replication: a 95% interval needs at least 2 replications (use -r 2 or more)"
 
 
@@ -62,7 +63,8 @@ class SimulationResult:
     def metrics(self) -> pd.DataFrame:
         """Mean and 95% CI of every KPI (costs and cost ratios included).
 
-        Every KPI is a count, a duration, an amount or a rate, so intervals stop at 0, and rates at 1.
+        Every KPI is a count, a duration, an amount or a ratio, so intervals stop at 0, and shares of
+        calls at 1.
         """
         return summarize(self.replications, lower=0.0, upper={k: 1.0 for k in RATE_KPIS})
 
