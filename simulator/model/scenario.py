@@ -72,8 +72,15 @@ class Horizon(_Model):
 
 class ServiceTarget(_Model):
     answer_within_seconds: PositiveFloat = 20.0
+    """Answered within this many seconds counts as within target. Default 20."""
     fraction: Annotated[float, Field(gt=0, le=1)] = 0.80
+    """Share of offered calls to answer within target. Default 0.80 (80/20)."""
     max_abandonment: Annotated[float, Field(gt=0, lt=1)] | None = None
+    """Optional ceiling on abandoned / offered that the staffing optimizer also meets."""
+    max_occupancy: Annotated[float, Field(gt=0, le=1)] | None = None
+    """Optional ceiling on agent occupancy (busy / staffed) for the optimizer; 0.85 is a common cap."""
+    per: Literal["interval", "day"] = "interval"
+    """Where the optimizer meets the service level: in every interval, or over each day as a whole."""
 
 
 class Arrivals(_Model):

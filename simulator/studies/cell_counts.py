@@ -1,0 +1,108 @@
+"""What a staffing does, cell by cell: one staffing matrix simulated on chosen replications, and
+the service level and abandonment of each (group, interval) cell with their standard errors.
+
+The optimizer searches on replications of its own (indices from :data:`SEARCH_REPLICATION_BASE`,
+a part of the seed tree no reported run uses) and reports on the usual ones (0, 1, ...), so that
+what it reports is not biased by what it chose.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+from scipy.special import stdtrit
+
+from simulator.analysis.kpis import interval_of_day
+from simulator.engine.callcenter import simulate_replication
+from simulator.engine.records import ABANDONED, is_answered
+from simulator.model.plan import EnginePlan
+from simulator.model.streams import replication_streams
+
+SEARCH_REPLICATION_BASE = 1_000_000
+
+
+def cell_counts(plan: EnginePlan, seed: int, replication: int) -> np.ndarray:
+    """Per (type, interval), summed over days: offered, answered within target, abandoned.
+
+    Every contact counts, warm-up included: the optimizer staffs the first interval like the others.
+    """
+    rec = simulate_replication(plan, replication_streams(seed, replication))
+    n_int, K = plan.intervals_per_day, len(plan.types)
+    off = ~np.isnan(rec.queue_s)
+    _, j = interval_of_day(rec.queue_s[off], plan)
+    cell = rec.ctype[off].astype(np.int64) * n_int + j
+    outcome = rec.outcome[off]
+    within = is_answered(outcome) & (rec.wait_s[off] <= plan.target_seconds)
+    size = K * n_int
+    out = np.zeros((3, K, n_int))
+    out[0] = np.bincount(cell, minlength=size).reshape(K, n_int)
+    out[1] = np.bincount(cell, weights=within, minlength=size).reshape(K, n_int)
+    out[2] = np.bincount(cell, weights=outcome == ABANDONED, minlength=size).reshape(K, n_int)
+    return out
+
+
+def _job(args: tuple[EnginePlan, int, int]) -> np.ndarray:
+    return cell_counts(*args)
+
+
+@dataclass(frozen=True)
+class CellView:
+    """Per (group, interval), over replications: offered calls per replication-day, service level
+    and abandonment (ratio estimates with standard errors and 95% intervals), and each group's
+    whole-day service level interval."""
+
+    offered_mean: np.ndarray
+    sl_mean: np.ndarray
+    sl_se: np.ndarray
+    sl_low: np.ndarray
+    sl_high: np.ndarray
+    ab_mean: np.ndarray
+    ab_se: np.ndarray
+    ab_low: np.ndarray
+    day_sl_high: np.ndarray
+    replications: int
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Ratio estimate sum(num)/sum(den) over replications (axis 0), its standard error (delta
+    method) and 95% t interval clipped to [0, 1]."""
+    R = num.shape[0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = num.sum(axis=0) / den.sum(axis=0)
+        if R > 1:
+            resid = num - p * den
+            se = np.sqrt((resid**2).sum(axis=0) / (R * (R - 1))) / den.mean(axis=0)
+            half = stdtrit(R - 1, 0.975) * se
+        else:
+            se = half = np.full(p.shape, np.nan)
+    return p, se, np.clip(p - half, 0.0, 1.0), np.clip(p + half, 0.0, 1.0)
+
+
+class CellEvaluator:
+    """Simulates staffing matrices of one plan; each group is judged on the contact types it owns."""
+
+    def __init__(self, plan: EnginePlan, owners: np.ndarray, seed: int, workers: int) -> None:
+        self.plan, self.seed = plan, seed
+        self.own = (owners > 0).astype(float)  # a shared type counts fully for each owner
+        self.pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+
+    def __call__(self, staffing: np.ndarray, replications: Iterable[int]) -> CellView:
+        plan = dataclasses.replace(self.plan, staffing=np.asarray(staffing, dtype=np.int64))
+        jobs = [(plan, self.seed, r) for r in replications]
+        per_rep = np.array(list(self.pool.map(_job, jobs)) if self.pool else [_job(j) for j in jobs])
+        own = self.own.T
+        offered = np.einsum("gk,rkn->rgn", own, per_rep[:, 0])
+        within = np.einsum("gk,rkn->rgn", own, per_rep[:, 1])
+        abandoned = np.einsum("gk,rkn->rgn", own, per_rep[:, 2])
+        sl, sl_se, sl_low, sl_high = _ratio(within, offered)
+        ab, ab_se, ab_low, _ = _ratio(abandoned, offered)
+        _, _, _, day_high = _ratio(within.sum(axis=2), offered.sum(axis=2))
+        return CellView(offered.mean(axis=0) / plan.days, sl, sl_se, sl_low, sl_high, ab, ab_se, ab_low, day_high, len(jobs))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
