@@ -82,7 +82,7 @@ def _fmt(name: str, x: float, currency: str = "") -> str:
 
 
 def _default_out(name: str) -> Path:
-    from simulator.output.export import slug
+    from simulator.output.export import slug  # deferred: keeps `ccsim --help` and `validate` light
 
     return Path("reports") / f"{slug(name)}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
@@ -98,7 +98,7 @@ def run(
     report: ReportOpt = True,
 ) -> None:
     """Simulate one scenario: KPIs and costs with 95% confidence intervals."""
-    from simulator.studies.simulate import simulate
+    from simulator.studies.simulate import simulate  # deferred: keeps `ccsim --help` and `validate` light
 
     with _errors():
         sc = load_scenario(scenario)
@@ -107,7 +107,7 @@ def run(
             result = simulate(sc, replications=n, seed=seed, workers=workers, progress=tick)
         out_dir = out or (_default_out(sc.name) if report and not json_out else None)
         if out_dir is not None:
-            from simulator.output.report import write_run_report
+            from simulator.output.report import write_run_report  # deferred: keeps `ccsim --help` and `validate` light
 
             path = write_run_report(result, _prepare_out(out_dir))
     if json_out:
@@ -153,7 +153,7 @@ def _print_run(result) -> None:  # noqa: ANN001
 @app.command()
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario file (and the files it extends) without simulating."""
-    from simulator.model.build import build_plan
+    from simulator.model.build import build_plan  # deferred: keeps `ccsim --help` and `validate` light
 
     with _errors():
         sc = load_scenario(scenario)
@@ -192,7 +192,7 @@ def staff(
     csv: Annotated[Optional[Path], typer.Option("--csv", help="Write the staffing table as CSV here (default: reports/<name>-staffing.csv).")] = None,
 ) -> None:
     """Fewest agents per interval and group that meet the service target (found by simulation)."""
-    from simulator.studies.staffing import optimize_staffing
+    from simulator.studies.staffing import optimize_staffing  # deferred: keeps `ccsim --help` and `validate` light
 
     with _errors():
         sc = load_scenario(scenario)
@@ -200,7 +200,7 @@ def staff(
             res = optimize_staffing(sc, replications=replications, seed=seed, workers=workers)
             tick(1)
         table = res.table
-        from simulator.output.export import slug
+        from simulator.output.export import slug  # deferred: keeps `ccsim --help` and `validate` light
 
         path = csv or Path("reports") / f"{slug(sc.name)}-staffing.csv"
         if path.exists() and csv is None:
@@ -249,7 +249,7 @@ def compare(
     report: ReportOpt = True,
 ) -> None:
     """Compare lever scenarios with a baseline: paired differences, savings, ROI."""
-    from simulator.studies.compare import compare as run_compare
+    from simulator.studies.compare import compare as run_compare  # deferred: keeps `ccsim --help` and `validate` light
 
     if hold not in ("service", "staffing"):
         _fail(f"--hold must be 'service' or 'staffing' (got {hold!r})")
@@ -265,13 +265,13 @@ def compare(
             comp = run_compare(base, others, hold=hold, replications=replications, seed=seed, workers=workers, progress=tick)
         out_dir = out or (_default_out(f"compare-{base.name}") if report and not json_out else None)
         if out_dir is not None:
-            from simulator.output.report import write_compare_report
+            from simulator.output.report import write_compare_report  # deferred: keeps `ccsim --help` and `validate` light
 
             path = write_compare_report(comp, _prepare_out(out_dir))
     if json_out:
         sys.stdout.write(json.dumps(comp.to_json_dict(), allow_nan=False) + "\n")
         return
-    from simulator.studies.compare import print_comparison
+    from simulator.studies.compare import print_comparison  # deferred: keeps `ccsim --help` and `validate` light
 
     print_comparison(comp, out_console)
     if out_dir is not None:

@@ -137,7 +137,8 @@ def test_costs_scale_with_staffing_not_with_volume(tiny):
 
 # ---------------------------------------------------------------- ratios
 def test_cost_ratio_formulas():
-    kpis = {"calls_answered": 80.0, "ivr_contained": 15.0, "self_service_sessions": 5.0, "needs_resolved": 50.0}
+    kpis = {"calls_answered": 80.0, "ivr_contained": 15.0, "self_service_sessions": 3.0, "bot_conversations": 2.0,
+            "needs_resolved": 50.0}
     r = cost_ratios(kpis, {"total_cost": 400.0})
     assert r == {"cost_per_call": 5.0, "cost_per_contact": 4.0, "cost_per_resolved_contact": 8.0}
     zero = cost_ratios({k: 0.0 for k in kpis}, {"total_cost": 400.0})

@@ -369,3 +369,49 @@ def test_all_levers_cut_volume_and_raise_service(base) -> None:
     assert hi < 0 and d / mean(base, "calls_offered") < -0.15, f"calls offered change {d:+.0f}"
     d_sl, lo, _ = diff(base, lever, "service_level")
     assert lo > 0, f"service level change {d_sl:+.3f}"
+
+
+# ---------------------------------------------------------------- AI assistant (chatbot)
+def test_chatbot_resolves_its_share_and_costs_per_conversation(base) -> None:
+    """Direction and magnitude: the assistant's resolved share is engagement x containment of the
+    needs (binomial), calls fall by about that share, handed-off calls are shorter, and the
+    automation cost is conversations x price + fee."""
+    from simulator.levers.chatbot import ChatbotSettings
+    from simulator.model.schema import per_type
+
+    sc = example("chatbot.yaml")
+    lever = run(sc)
+    s: ChatbotSettings = sc.levers.chatbot
+    conv = lever.replications["bot_conversations"].to_numpy()
+    resolved = lever.replications["bot_resolved"].to_numpy()
+    # Expected resolved share of conversations: containment weighted by the contact-type mix.
+    shares = {c.name: c.share for c in sc.contact_types}
+    expected = sum(shares[k] * per_type(s.containment, k) for k in shares)
+    n = conv.sum()
+    got = resolved.sum() / n
+    tol = 3 * np.sqrt(expected * (1 - expected) / n) + 0.01  # binomial, plus the repeat/redial mix
+    assert abs(got - expected) < tol, f"resolved share {got:.3f}, expected {expected:.3f} +- {tol:.3f}"
+    # About 40% of needs (those not using self-service) talk to the assistant.
+    needs_share = conv.mean() / (base.replications["contacts"].mean() - base.replications["repeat_contacts"].mean()
+                                 - base.replications["redials"].mean())
+    assert 0.36 < needs_share < 0.44, f"engaged share of needs {needs_share:.3f}, expected ~0.40"
+    d, _, hi = diff(base, lever, "calls_offered")
+    rel = d / mean(base, "calls_offered")
+    assert hi < 0 and -0.20 < rel < -0.08, f"calls offered change {rel:+.3f} (about -0.40 x 0.34 plus leaks)"
+    d_sl, lo_sl, _ = diff(base, lever, "service_level")
+    assert lo_sl > 0, f"service level should rise at equal staffing: {d_sl:+.3f}"
+    days = horizon_days(build_plan(sc))
+    fee = s.monthly_fee * days / sc.costs.working_days_per_month
+    automation = lever.costs["automation"].to_numpy()
+    assert np.allclose(automation, conv * s.per_conversation + fee), "automation = conversations x price + fee"
+
+
+def test_chatbot_handoffs_are_shorter_and_failed_transfers_longer_and_less_resolved() -> None:
+    sc = example("chatbot.yaml")
+    clean = example("chatbot.yaml", chatbot={**sc.levers.chatbot.model_dump(), "failed_transfer_share": 0.0})
+    failed = example("chatbot.yaml", chatbot={**sc.levers.chatbot.model_dump(), "failed_transfer_share": 1.0})
+    a_clean, a_failed = run(clean), run(failed)
+    d, lo, _ = diff(a_clean, a_failed, "aht_seconds")
+    assert lo > 0, f"failed transfers take longer: AHT {d:+.1f} s"
+    d_rep, lo_rep, _ = diff(a_clean, a_failed, "repeat_contacts")
+    assert lo_rep > 0, f"failed transfers resolve less first time: repeats {d_rep:+.0f}"

@@ -7,7 +7,8 @@ Formulas (SPEC.md "Cost model", README "Cost model"):
   where FTE = paid agent-hours / (paid hours per agent-day x days) and months = days / working days
 - telephony = inbound minutes (IVR + queue + inbound talk) x inbound rate + outbound callback
   minutes x outbound rate + FTE x line cost x months + PBX x months
-- ivr, self_service, automation, outsourcing, programmes, overhead: usage x rate + fees x months
+- ivr, self_service, automation (agent assist per FTE, AI assistant per conversation), outsourcing,
+  programmes, overhead: usage x rate + fees x months
 Every component is reported and they sum to ``total_cost`` exactly.
 """
 
@@ -18,7 +19,9 @@ import numpy as np
 from simulator.analysis.kpis import measured, staffed_seconds_per_interval
 from simulator.model.build import CostInputs
 from simulator.model.plan import EnginePlan
-from simulator.engine.records import ANSWERED, OUTSOURCED, SS_FAILED, SS_RESOLVED, Records
+from simulator.engine.records import (
+    ANSWERED, BOT_HANDOFF, BOT_RESOLVED, OUTSOURCED, SESSION_KINDS, SS_FAILED, SS_RESOLVED, Records,
+)
 
 COST_COMPONENTS: tuple[str, ...] = (
     "agent_labor",
@@ -44,7 +47,7 @@ def horizon_days(plan: EnginePlan) -> float:
 def usage_volumes(records: Records, plan: EnginePlan) -> dict[str, float]:
     """The volumes the cost model prices, for one replication (warm-up excluded)."""
     r = measured(records, plan)
-    is_call = r.kind != 1
+    is_call = ~np.isin(r.kind, SESSION_KINDS)
     vendor = r.outcome == OUTSOURCED
     return {
         "ivr_minutes": float(np.nansum(r.ivr_s[is_call])) / 60.0,
@@ -54,6 +57,7 @@ def usage_volumes(records: Records, plan: EnginePlan) -> dict[str, float]:
         "vendor_minutes": float(np.nansum(r.handle_s[vendor])) / 60.0,
         "vendor_calls": float(vendor.sum()),
         "sessions": float(((r.outcome == SS_RESOLVED) | (r.outcome == SS_FAILED)).sum()),
+        "bot_conversations": float(((r.outcome == BOT_RESOLVED) | (r.outcome == BOT_HANDOFF)).sum()),
     }
 
 
@@ -87,7 +91,8 @@ def replication_costs(records: Records, plan: EnginePlan, rates: CostInputs) -> 
         + rates.pbx_monthly * months,
         "ivr": ivr_minutes * rates.ivr_per_minute + rates.ivr_monthly * months,
         "self_service": sessions * rates.self_service_per_session + rates.self_service_monthly * months,
-        "automation": fte * rates.automation_per_agent_month * months + rates.automation_monthly * months,
+        "automation": fte * rates.automation_per_agent_month * months + rates.automation_monthly * months
+        + v["bot_conversations"] * rates.bot_per_conversation,
         "outsourcing": outsourcing,
         "programmes": rates.programmes_monthly * months,
         "overhead": rates.overhead_monthly * months,
@@ -99,7 +104,7 @@ def replication_costs(records: Records, plan: EnginePlan, rates: CostInputs) -> 
 def cost_ratios(kpis: dict[str, float], costs: dict[str, float]) -> dict[str, float]:
     """cost_per_call, cost_per_contact and cost_per_resolved_contact."""
     total = costs["total_cost"]
-    handled = kpis["calls_answered"] + kpis["ivr_contained"] + kpis["self_service_sessions"]
+    handled = kpis["calls_answered"] + kpis["ivr_contained"] + kpis["self_service_sessions"] + kpis["bot_conversations"]
 
     def ratio(den: float) -> float:
         return total / den if den > 0 else float("nan")

@@ -13,6 +13,8 @@ import pandas as pd
 from simulator.model.plan import EnginePlan
 from simulator.engine.records import (
     ABANDONED,
+    BOT_HANDOFF,
+    BOT_RESOLVED,
     CONTAINED,
     KIND_REDIAL,
     KIND_REPEAT,
@@ -31,6 +33,8 @@ KPI_NAMES: tuple[str, ...] = (
     "ivr_contained",
     "self_service_resolved",
     "self_service_sessions",
+    "bot_conversations",
+    "bot_resolved",
     "callbacks_accepted",
     "repeat_contacts",
     "redials",
@@ -93,6 +97,8 @@ def replication_kpis(records: Records, plan: EnginePlan) -> dict[str, float]:
         "ivr_contained": float((out == CONTAINED).sum()),
         "self_service_resolved": float((out == SS_RESOLVED).sum()),
         "self_service_sessions": float(((out == SS_RESOLVED) | (out == SS_FAILED)).sum()),
+        "bot_conversations": float(((out == BOT_RESOLVED) | (out == BOT_HANDOFF)).sum()),
+        "bot_resolved": float((out == BOT_RESOLVED).sum()),
         "callbacks_accepted": float(r.callback.sum()),
         "repeat_contacts": float((r.kind == KIND_REPEAT).sum()),
         "redials": float((r.kind == KIND_REDIAL).sum()),

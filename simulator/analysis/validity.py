@@ -124,8 +124,8 @@ def type_interval_counts(records: Records, plan: EnginePlan) -> pd.DataFrame:
 
 def replay_type_counts(result) -> list[pd.DataFrame]:  # noqa: ANN001 - SimulationResult
     """Re-run the result's replications (identical: same seed tree) for per-type counts."""
-    from simulator.engine.callcenter import simulate_replication
-    from simulator.model.streams import replication_streams
+    from simulator.engine.callcenter import simulate_replication  # deferred: replay path (issue 8: to remove)
+    from simulator.model.streams import replication_streams  # deferred: replay path (issue 8: to remove)
 
     out = []
     for r in result.replications.index:
@@ -210,7 +210,7 @@ def validity_table(result, type_counts: list[pd.DataFrame] | None = None) -> Val
 
 def _half_width(values: np.ndarray) -> float:
     """Student-t 95% half-width of a mean over replications (0 with fewer than two)."""
-    from simulator.analysis.stats import mean_ci
+    from simulator.analysis.stats import mean_ci  # deferred: replay path (issue 8: to remove)
 
     if len(values) < 2:
         return 0.0

@@ -33,9 +33,13 @@ from simulator.model.plan import EnginePlan
 from simulator.engine.records import (
     ABANDONED,
     ANSWERED,
+    BOT_HANDOFF,
+    BOT_RESOLVED,
     CALLBACK_ANSWERED,
     CALLBACK_FAILED,
     CONTAINED,
+    KIND_BOT_HANDOFF_CALL,
+    KIND_BOT_SESSION,
     KIND_CALL,
     KIND_REDIAL,
     KIND_REPEAT,
@@ -169,16 +173,21 @@ class CallCenterModel:
         adopt = u_ssa < per_type("ss_adoption")
         ss_ok = adopt & (u_sss < per_type("ss_success"))
         ss_fail = adopt & ~ss_ok
+        engaged, bot_ok, bot_fail, failed_transfer = self._bot_draws(n, adopt, per_type)
         # A failed session ends in a call once the center is open (the session's length counts in
         # opening hours, like every later contact); a call that would fall after the horizon is
         # not simulated, as repeats beyond the horizon are not.
         call_t = np.where(ss_fail, business_shift(p, t_need, p.ss_session_seconds) if n else t_need, t_need)
+        if bot_fail.any():  # the assistant's hand-off rings after the conversation, skipping the IVR
+            call_t = np.where(bot_fail, business_shift(p, t_need, p.bot_session_seconds), call_t)
         ivr = p.ivr_time.ppf(u_ivr) if p.ivr_time is not None else np.zeros(n)
-        is_call = ~ss_ok & (call_t < p.horizon_end)
-        contained = is_call & (u_cont < per_type("ivr_containment"))
+        ivr = np.where(bot_fail, 0.0, ivr)
+        is_call = ~ss_ok & ~bot_ok & (call_t < p.horizon_end)
+        contained = is_call & ~bot_fail & (u_cont < per_type("ivr_containment"))
         handle_fac = np.full(n, p.handle_factor)
-        handle_fac *= np.where(is_call & ~contained, per_type("remaining_handle_factor"), 1.0)
+        handle_fac *= np.where(is_call & ~contained & ~bot_fail, per_type("remaining_handle_factor"), 1.0)
         handle_fac *= np.where(ss_fail, per_type("ss_failed_handle_factor"), 1.0)
+        handle_fac *= np.where(bot_fail, np.where(failed_transfer, p.bot_failed_handle_factor, p.bot_handoff_handle_factor), 1.0)
         handle = np.empty(n)
         patience = np.full(n, _INF)
         for k, tp in enumerate(types):
@@ -190,7 +199,8 @@ class CallCenterModel:
         prio = np.array([t.priority for t in types], dtype=np.int64)[ktype]
         if p.vip_share > 0:
             prio = np.where(u_vip < p.vip_share, 0, prio)
-        fcr_ok = u_fcr < per_type("fcr")
+        fcr = per_type("fcr")
+        fcr_ok = u_fcr < np.where(failed_transfer, np.maximum(0.0, fcr - p.bot_failed_fcr_penalty), fcr)
         rep_delay = np.empty(n)
         for k, tp in enumerate(types):
             m = ktype == k
@@ -199,9 +209,11 @@ class CallCenterModel:
 
         # Self-service sessions are contacts of their own (rows), resolved or not.
         ss_idx = np.flatnonzero(adopt)
+        bot_idx = np.flatnonzero(engaged)
         call_idx = np.flatnonzero(is_call)
-        m_ss, m_call = len(ss_idx), len(call_idx)
-        rows = m_ss + m_call
+        m_ss, m_bot, m_call = len(ss_idx), len(bot_idx), len(call_idx)
+        m_sess = m_ss + m_bot
+        rows = m_sess + m_call
         self.n_needs = n
         R = self.rec = Records.empty(rows)
         R.need[:m_ss] = ss_idx
@@ -211,15 +223,25 @@ class CallCenterModel:
         R.arrival_s[:m_ss] = t_need[ss_idx]
         R.outcome[:m_ss] = np.where(ss_ok[ss_idx], SS_RESOLVED, SS_FAILED)
         R.resolved[:m_ss] = ss_ok[ss_idx] & (u_false[ss_idx] >= p.false_ss_share)
-        R.need[m_ss:] = call_idx
-        R.kind[m_ss:] = np.where(ss_fail[call_idx], KIND_SS_FAILED_CALL, KIND_CALL)
-        R.ctype[m_ss:] = ktype[call_idx]
-        R.priority[m_ss:] = prio[call_idx]
-        R.arrival_s[m_ss:] = call_t[call_idx]
-        R.ivr_s[m_ss:] = ivr[call_idx]
+        # Conversations with the AI assistant are contacts of their own too.
+        bots = slice(m_ss, m_sess)
+        R.need[bots] = bot_idx
+        R.kind[bots] = KIND_BOT_SESSION
+        R.ctype[bots] = ktype[bot_idx]
+        R.priority[bots] = prio[bot_idx]
+        R.arrival_s[bots] = t_need[bot_idx]
+        R.outcome[bots] = np.where(bot_ok[bot_idx], BOT_RESOLVED, BOT_HANDOFF)
+        R.resolved[bots] = bot_ok[bot_idx] & (u_false[bot_idx] >= p.bot_false_resolution_share)
+        R.need[m_sess:] = call_idx
+        R.kind[m_sess:] = np.where(ss_fail[call_idx], KIND_SS_FAILED_CALL,
+                                   np.where(bot_fail[call_idx], KIND_BOT_HANDOFF_CALL, KIND_CALL))
+        R.ctype[m_sess:] = ktype[call_idx]
+        R.priority[m_sess:] = prio[call_idx]
+        R.arrival_s[m_sess:] = call_t[call_idx]
+        R.ivr_s[m_sess:] = ivr[call_idx]
         cont = contained[call_idx]
-        R.outcome[m_ss:][cont] = CONTAINED
-        R.resolved[m_ss:] = cont & (u_false[call_idx] >= p.false_containment_share)
+        R.outcome[m_sess:][cont] = CONTAINED
+        R.resolved[m_sess:] = cont & (u_false[call_idx] >= p.false_containment_share)
 
         # Leaky automation: needs "resolved" by self-service or the IVR that were not really helped.
         leak_ss = ss_ok & (u_false < p.false_ss_share)
@@ -227,16 +249,18 @@ class CallCenterModel:
         # They come back a repeat delay after the session ends (or after leaving the IVR).
         self._pending_repeats = [(float(t_need[i] + p.ss_session_seconds), int(i)) for i in np.flatnonzero(leak_ss)]
         self._pending_repeats += [(float(call_t[i] + ivr[i]), int(i)) for i in np.flatnonzero(leak_ivr)]
+        leak_bot = bot_ok & (u_false < p.bot_false_resolution_share)
+        self._pending_repeats += [(float(t_need[i] + p.bot_session_seconds), int(i)) for i in np.flatnonzero(leak_bot)]
 
         # Per-contact engine state, as flat Python lists (fast scalar access in callbacks).
-        q_rows = m_ss + np.flatnonzero(~cont)
+        q_rows = m_sess + np.flatnonzero(~cont)
         qtime = (call_t + ivr)[call_idx]
         self.queue_entry_rows = q_rows[np.argsort(qtime[~cont], kind="stable")]
         self.need_of = R.need.tolist()
         self.ktype = R.ctype.tolist()
         self.prio = R.priority.tolist()
         qtime_rows = np.zeros(rows)
-        qtime_rows[m_ss:] = qtime
+        qtime_rows[m_sess:] = qtime
         self.static_qtime = qtime_rows
         self.qtime = qtime_rows.tolist()
         self.feed_times = qtime_rows[self.queue_entry_rows].tolist()
@@ -276,6 +300,19 @@ class CallCenterModel:
         self.attempts: dict[int, int] = {}
         # Dynamic rows appended during the run.
         self.dyn_rows: list[tuple[int, int, int, int, float, float]] = []  # need, kind, ktype, prio, arrival, ivr
+
+    def _bot_draws(self, n: int, adopt: np.ndarray, per_type) -> tuple[np.ndarray, ...]:  # noqa: ANN001
+        """Needs that talk to the AI assistant, those it resolves, those it hands off, and the
+        hand-offs that are failed transfers (own streams: no other draw moves)."""
+        p, s = self.plan, self.streams
+        none = np.zeros(n, dtype=bool)
+        if not any(t.bot_engagement > 0 for t in p.types):
+            return none, none, none, none
+        engaged = ~adopt & (s["chatbot"].random(n) < per_type("bot_engagement"))
+        bot_ok = engaged & (s["chatbot_success"].random(n) < per_type("bot_containment"))
+        bot_fail = engaged & ~bot_ok
+        failed_transfer = bot_fail & (s["chatbot_failed"].random(n) < per_type("bot_failed_share"))
+        return engaged, bot_ok, bot_fail, failed_transfer
 
     def _draw_generations(self, ktype: np.ndarray, n: int) -> None:
         """Attributes of each need's later contacts (repeats, redials), drawn up front.
@@ -752,7 +789,8 @@ class CallCenterModel:
         status = np.array(self.status, dtype=np.int8)
         waiting_at_end = (status == _WAITING) | (status == _CB_WAITING)
         outcome[waiting_at_end] = np.where(R.callback[waiting_at_end], CALLBACK_FAILED, UNSERVED)
-        queued_rows = (outcome != CONTAINED) & (outcome != SS_RESOLVED) & (outcome != SS_FAILED)
+        queued_rows = ((outcome != CONTAINED) & (outcome != SS_RESOLVED) & (outcome != SS_FAILED)
+                       & (outcome != BOT_RESOLVED) & (outcome != BOT_HANDOFF))
         R.queue_s[:] = np.where(queued_rows, qtime, np.nan)
         R.answer_s[:] = answer
         R.n_needs = self.n_needs

@@ -13,11 +13,15 @@ import pandas as pd
 
 # kind of contact
 KIND_CALL, KIND_SS_SESSION, KIND_SS_FAILED_CALL, KIND_REPEAT, KIND_REDIAL = 0, 1, 2, 3, 4
-KIND_NAMES = {0: "call", 1: "self_service", 2: "call_after_self_service", 3: "repeat", 4: "redial"}
+KIND_BOT_SESSION, KIND_BOT_HANDOFF_CALL = 5, 6
+KIND_NAMES = {0: "call", 1: "self_service", 2: "call_after_self_service", 3: "repeat", 4: "redial",
+              5: "ai_assistant", 6: "call_after_ai_assistant"}
+SESSION_KINDS = (KIND_SS_SESSION, KIND_BOT_SESSION)  # contacts that are not calls
 
 # outcome of a contact
 SS_RESOLVED, SS_FAILED, CONTAINED, ANSWERED, ABANDONED = 1, 2, 3, 4, 5
 CALLBACK_ANSWERED, CALLBACK_FAILED, OUTSOURCED, UNSERVED = 6, 7, 8, 9
+BOT_RESOLVED, BOT_HANDOFF = 10, 11
 OUTCOME_NAMES = {
     SS_RESOLVED: "self_service_resolved",
     SS_FAILED: "self_service_failed",
@@ -28,6 +32,8 @@ OUTCOME_NAMES = {
     CALLBACK_FAILED: "callback_failed",
     OUTSOURCED: "outsourced",
     UNSERVED: "unserved",
+    BOT_RESOLVED: "ai_assistant_resolved",
+    BOT_HANDOFF: "ai_assistant_handoff",
 }
 
 ANSWERED_OUTCOMES = (ANSWERED, CALLBACK_ANSWERED, OUTSOURCED)

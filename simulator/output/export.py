@@ -43,8 +43,8 @@ def slug(name: str) -> str:
 # ---------------------------------------------------------------- volumes behind the costs
 def replay_volumes(result) -> pd.DataFrame:  # noqa: ANN001 - SimulationResult
     """Re-run the replications (identical: same seed tree) and collect their usage volumes."""
-    from simulator.engine.callcenter import simulate_replication
-    from simulator.model.streams import replication_streams
+    from simulator.engine.callcenter import simulate_replication  # deferred: replay path (issue 8: to remove)
+    from simulator.model.streams import replication_streams  # deferred: replay path (issue 8: to remove)
 
     if getattr(result, "volumes", None) is not None:
         return result.volumes
@@ -78,7 +78,7 @@ def intervals_frame(results: Sequence) -> pd.DataFrame:
 
 def cost_breakdown_frame(results: Sequence) -> pd.DataFrame:
     """scenario, component, mean and 95% CI over the horizon, per answered call, share of total."""
-    from simulator.analysis.stats import mean_ci
+    from simulator.analysis.stats import mean_ci  # deferred: replay path (issue 8: to remove)
 
     rows = []
     for res in results:
@@ -337,7 +337,7 @@ def write_scenarios(out_dir: Path, results: Sequence) -> dict[str, str]:
 
 
 def run_metadata(results: Sequence, kind: str, files: dict[str, str], extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    from simulator import __version__
+    from simulator.core.version import __version__  # deferred: kept where it was used
 
     base = results[0]
     reps = int(len(base.replications))

@@ -243,8 +243,8 @@ def assumption_rows(sc: Scenario, plan: Any = None) -> list[tuple[str, str]]:
 
 # ---------------------------------------------------------------- replay (volumes + per-type counts in one pass)
 def _replay_one(args: tuple) -> tuple[dict[str, float], pd.DataFrame | None]:
-    from simulator.engine.callcenter import simulate_replication
-    from simulator.model.streams import replication_streams
+    from simulator.engine.callcenter import simulate_replication  # deferred: replay path (issue 8: to remove)
+    from simulator.model.streams import replication_streams  # deferred: replay path (issue 8: to remove)
 
     plan, seed, rep, need_types = args
     recs = simulate_replication(plan, replication_streams(seed, rep))
@@ -254,7 +254,7 @@ def _replay_one(args: tuple) -> tuple[dict[str, float], pd.DataFrame | None]:
 def replay(result: Any, workers: int | None = None) -> tuple[pd.DataFrame, list[pd.DataFrame] | None]:
     """Re-run a result's replications (bit-identical: same seed tree) for the usage volumes behind the
     costs and, when some contact type is Erlang-A-like, per-type interval counts."""
-    from simulator.studies.simulate import default_workers
+    from simulator.studies.simulate import default_workers  # deferred: replay path (issue 8: to remove)
 
     need_types = any(why == "" for why in erlang_a_types(result.plan).values())
     stored_volumes = getattr(result, "volumes", None)
@@ -521,7 +521,7 @@ def _first_scenario_file(files: Sequence[str]) -> str:
 
 
 def _footer() -> str:
-    from simulator import __version__
+    from simulator.core.version import __version__  # deferred: kept where it was used
 
     return (f"<footer>ccsim {__version__} · a SimPy discrete-event simulation; figures are means over replications with "
             "Student-t 95% confidence intervals. KPI and cost definitions: see the README.</footer>")
@@ -589,7 +589,7 @@ def _diff(comp: Any, name: str, kpi: str, base: Any, res: Any) -> tuple[float, f
     a = base.replications[kpi].to_numpy(float) if kpi in base.replications else np.array([math.nan])
     b = res.replications[kpi].to_numpy(float) if kpi in res.replications else np.array([math.nan])
     if len(a) == len(b):
-        from simulator.analysis.stats import paired_difference
+        from simulator.analysis.stats import paired_difference  # deferred: replay path (issue 8: to remove)
 
         return paired_difference(a, b)
     return float(np.nanmean(b) - np.nanmean(a)), math.nan, math.nan
