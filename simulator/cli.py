@@ -29,8 +29,9 @@ app = typer.Typer(
     help="ccsim: what does a call cost us if we change X? Simulate a call center and its levers.",
     pretty_exceptions_enable=False,
 )
-out_console = Console()
-err_console = Console(stderr=True)
+# emoji=False: user text such as ':thumbs_up:' or ':x:' is printed as written, not as emoji.
+out_console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 
 
@@ -200,7 +201,7 @@ def staff(
             res = optimize_staffing(sc, replications=replications, seed=seed, workers=workers)
             tick(1)
         table = res.table
-        from simulator.output.export import slug  # deferred: keeps `ccsim --help` and `validate` light
+        from simulator.output.export import inert_frame, slug  # deferred: keeps `ccsim --help` and `validate` light
 
         path = csv or Path("reports") / f"{slug(sc.name)}-staffing.csv"
         if path.exists() and csv is None:
@@ -208,7 +209,7 @@ def staff(
         elif path.exists():
             raise InputFileError(f"--csv file {path} exists; choose another name so nothing is overwritten")
         path.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(path, index=False)
+        inert_frame(table).to_csv(path, index=False)
     if json_out:
         rows = [
             {"interval_start": r.interval_start, "group": r.group, "agents": int(r.agents), "service_level": _json_num(r.service_level)}

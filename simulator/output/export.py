@@ -214,7 +214,7 @@ def _write_cost_model(ws, columns: Sequence[CostModelColumn]) -> None:  # noqa: 
     ws["A1"] = "Cost model: blue cells on yellow are inputs; every other figure is a live formula. Change an input to see its effect."
     ws["A1"].font = Font(bold=True, size=12)
     ws.append([])
-    header = ["Item", "Unit", *[c.scenario for c in columns]]
+    header = ["Item", "Unit", *[inert(c.scenario) for c in columns]]
     ws.append(header)
     for cell in ws[3]:
         cell.font = Font(bold=True, color="FFFFFF")
@@ -269,7 +269,7 @@ def _write_table(ws, df: pd.DataFrame, title: str | None = None) -> None:  # noq
     if title:
         ws.append([title])
         ws["A1"].font = Font(bold=True, size=12)
-    ws.append([str(c) for c in df.columns])
+    ws.append([inert(str(c)) for c in df.columns])
     hr = ws.max_row
     for cell in ws[hr]:
         cell.font = Font(bold=True, color="FFFFFF")
@@ -293,9 +293,29 @@ def _xl(v: Any) -> Any:
         return int(v)
     if isinstance(v, np.bool_):
         return bool(v)
-    if v is None or isinstance(v, (int, str, bool)):
+    if isinstance(v, str):
+        return inert(v)
+    if v is None or isinstance(v, (int, bool)):
         return v
-    return str(v)
+    return inert(str(v))
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    """User text that a spreadsheet would run as a formula, made inert (OWASP CSV injection:
+    a leading quote). Numbers are written as numbers and never pass through here."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def inert_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every text cell and column name passed through :func:`inert`."""
+    out = df.rename(columns=lambda c: inert(c) if isinstance(c, str) else c)
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: inert(v) if isinstance(v, str) else v)
+    return out
 
 
 def write_workbook(path: Path, tables: dict[str, pd.DataFrame], cost_columns: Sequence[CostModelColumn],
@@ -371,7 +391,7 @@ def write_csvs(out_dir: Path, tables: dict[str, pd.DataFrame]) -> dict[str, Path
     out = {}
     for name, df in tables.items():
         path = out_dir / f"{name}.csv"
-        df.to_csv(path, index=False)
+        inert_frame(df).to_csv(path, index=False)
         out[name] = path
     return out
 
