@@ -43,6 +43,7 @@ from simulator.output.export import (
     write_workbook,
 )
 from simulator.analysis.kpis import WAIT_BINS
+from simulator.levers import lever_label, lever_phrase
 from simulator.model.build import cost_inputs
 from simulator.model.scenario import Scenario
 from simulator.analysis.validity import InputWarning, ValidityReport, erlang_a_types, input_warnings, type_interval_counts, validity_table
@@ -167,30 +168,22 @@ def _share_text(v: Any) -> str:
     return pct(v, 0)
 
 
+class _PhraseFormat:
+    """The report's formatting, lent to a lever for its phrase (``levers.base.PhraseFormat``)."""
+
+    def __init__(self, currency: str) -> None:
+        self.currency = currency
+
+    def pct(self, x: float, digits: int = 1) -> str:
+        return pct(x, digits)
+
+    def money(self, x: float, digits: int | None = None) -> str:
+        return money(x, self.currency, digits)
+
+
 def _lever_phrase(name: str, lev: Any, cur: str) -> str:
-    if name == "ivr":
-        return f"IVR containment of {_share_text(lev.containment)}"
-    if name == "self_service":
-        return f"self-service adoption of {_share_text(lev.adoption)} with {_share_text(lev.success)} success"
-    if name == "callback":
-        return f"callbacks offered after {lev.threshold_seconds:g} s ({pct(lev.acceptance, 0)} accept)"
-    if name == "fcr":
-        if lev.target:
-            return "first-contact resolution raised to " + ", ".join(f"{k} {pct(v, 0)}" for k, v in lev.target.items())
-        return f"first-contact resolution up {100 * lev.uplift:.0f} points"
-    if name == "voip":
-        return f"VoIP telephony at {money(lev.inbound_per_minute, cur, 4)}/min"
-    if name == "remote_agents":
-        return f"{pct(lev.share, 0)} remote agents"
-    if name == "outsourced_overflow":
-        return f"outsourcing calls that wait over {lev.after_seconds:g} s"
-    if name == "agent_assist":
-        return f"agent assist cutting handle time by {pct(lev.handle_time_reduction, 0)}"
-    if name == "scheduling":
-        return "staffing shaped to the intraday profile"
-    if name == "priority":
-        return f"priority queueing for {pct(lev.vip_share, 0)} VIP callers"
-    return name.replace("_", " ")
+    """The lever's own phrase (each lever module owns it; see ``simulator.levers``)."""
+    return lever_phrase(name, lev, _PhraseFormat(cur))
 
 
 def _capital(s: str) -> str:
@@ -636,12 +629,14 @@ def _combined(results: Sequence[Any], base: Any) -> Any | None:
     return best[3]
 
 
-LEVER_LABELS = {
-    "ivr": "IVR", "self_service": "self-service", "callback": "callbacks", "fcr": "FCR", "voip": "VoIP",
-    "remote_agents": "remote agents", "outsourced_overflow": "outsourcing", "agent_assist": "agent assist",
-    "scheduling": "scheduling", "priority": "priority", "agents": "agent groups", "costs": "cost inputs",
-    "contact_types": "contact types", "residual": "residual",
-}
+class _Labels(dict):
+    """Report names of levers and attribution players, from the lever registry."""
+
+    def get(self, key: str, default: str | None = None) -> str:  # type: ignore[override]
+        return lever_label(key)
+
+
+LEVER_LABELS = _Labels()
 
 
 def _attribution_steps(comp: Any, base: Any, combined: Any, others: Sequence[Any], fins: dict[str, dict]) -> list[tuple[str, float]]:
