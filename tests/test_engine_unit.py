@@ -15,7 +15,7 @@ import pytest
 
 from conftest import minimal_dict, run_one, single_queue_dict
 from simulator.model.distributions import Sampler, make_sampler
-from simulator.engine.callcenter import business_shift
+from simulator.engine.clock import business_shift
 from simulator.analysis.kpis import replication_kpis, staffed_seconds_per_interval
 from simulator.engine.records import ABANDONED, ANSWERED, CALLBACK_ANSWERED, UNSERVED
 from simulator.model.scenario import DistributionSpec
