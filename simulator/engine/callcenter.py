@@ -4,7 +4,7 @@ into one row per contact (``records``).
 Design, and why:
 - Every customer need and all its random attributes are drawn up front, vectorised, by inverse
   CDF from named streams (``contacts``); what happens to each need before the agent queue
-  (self-service, IVR) is decided there too (``needs``). A lever that changes one contact's fate
+  (self-service, the bot, the IVR) follows from them (``needs``). A lever that changes one contact's fate
   therefore leaves every other contact's draws as they were: common random numbers.
 - The SimPy environment is driven by event callbacks (``events``) rather than one process per
   call: a call is a row index, and its events are timers (``timer``) whose value is that index.
@@ -31,9 +31,14 @@ from simulator.engine.fastpath import single_queue
 from simulator.engine.needs import first_contacts
 from simulator.engine.records import (
     ANSWERED,
+    BOT_HANDOFF,
+    BOT_RESOLVED,
     CALLBACK_ANSWERED,
     CALLBACK_FAILED,
     CONTAINED,
+    KIND_BOT_FAILED_CALL,
+    KIND_BOT_HANDOFF_CALL,
+    KIND_BOT_SESSION,
     KIND_CALL,
     KIND_SS_FAILED_CALL,
     KIND_SS_SESSION,
@@ -71,40 +76,50 @@ class CallCenterModel(ContactFlow):
         n = len(needs)
         ktype, t_need, a = needs.ctype, needs.arrival_s, fc.attributes
 
-        # Self-service sessions are contacts of their own (rows), resolved or not.
+        # Self-service sessions and bot conversations are contacts of their own (rows), resolved
+        # or not, ahead of the calls.
         ss_idx = np.flatnonzero(fc.ss_session)
+        bot_idx = np.flatnonzero(fc.bot_session)
         call_idx = np.flatnonzero(fc.is_call)
-        m_ss, m_call = len(ss_idx), len(call_idx)
-        rows = m_ss + m_call
+        m_ss, m_s, m_call = len(ss_idx), len(ss_idx) + len(bot_idx), len(call_idx)
+        rows = m_s + m_call
         self.n_needs = n
         R = self.rec = Records.empty(rows)
         R.need[:m_ss] = ss_idx
         R.kind[:m_ss] = KIND_SS_SESSION
-        R.ctype[:m_ss] = ktype[ss_idx]
-        R.priority[:m_ss] = fc.priority[ss_idx]
-        R.arrival_s[:m_ss] = t_need[ss_idx]
         R.outcome[:m_ss] = np.where(fc.ss_resolved[ss_idx], SS_RESOLVED, SS_FAILED)
-        R.resolved[:m_ss] = fc.session_resolved[ss_idx]
-        R.need[m_ss:] = call_idx
-        R.kind[m_ss:] = np.where(fc.ss_failed[call_idx], KIND_SS_FAILED_CALL, KIND_CALL)
-        R.ctype[m_ss:] = ktype[call_idx]
-        R.priority[m_ss:] = fc.priority[call_idx]
-        R.arrival_s[m_ss:] = fc.call_s[call_idx]
-        R.ivr_s[m_ss:] = a.ivr_seconds[call_idx]
+        R.need[m_ss:m_s] = bot_idx
+        R.kind[m_ss:m_s] = KIND_BOT_SESSION
+        R.outcome[m_ss:m_s] = np.where(fc.bot_resolved[bot_idx], BOT_RESOLVED, BOT_HANDOFF)
+        sessions = R.need[:m_s]
+        R.ctype[:m_s] = ktype[sessions]
+        R.priority[:m_s] = fc.priority[sessions]
+        R.arrival_s[:m_s] = t_need[sessions]
+        R.resolved[:m_s] = fc.session_resolved[sessions]
+        R.need[m_s:] = call_idx
+        R.kind[m_s:] = np.select(
+            [fc.ss_failed[call_idx], fc.bot_handoff[call_idx], fc.bot_failed[call_idx]],
+            [KIND_SS_FAILED_CALL, KIND_BOT_HANDOFF_CALL, KIND_BOT_FAILED_CALL],
+            KIND_CALL,
+        )
+        R.ctype[m_s:] = ktype[call_idx]
+        R.priority[m_s:] = fc.priority[call_idx]
+        R.arrival_s[m_s:] = fc.call_s[call_idx]
+        R.ivr_s[m_s:] = a.ivr_seconds[call_idx]
         cont = fc.contained[call_idx]
-        R.outcome[m_ss:][cont] = CONTAINED
-        R.resolved[m_ss:] = fc.contained_resolved[call_idx]
+        R.outcome[m_s:][cont] = CONTAINED
+        R.resolved[m_s:] = fc.contained_resolved[call_idx]
         self._pending_repeats = list(zip(fc.leak_repeat_s.tolist(), fc.leak_needs.tolist()))
 
         # Per-contact engine state, as flat Python lists (fast scalar access in callbacks).
-        q_rows = m_ss + np.flatnonzero(~cont)
+        q_rows = m_s + np.flatnonzero(~cont)
         qtime = (fc.call_s + a.ivr_seconds)[call_idx]
         self.queue_entry_rows = q_rows[np.argsort(qtime[~cont], kind="stable")]
         self.need_of = R.need.tolist()
         self.ktype = R.ctype.tolist()
         self.prio = R.priority.tolist()
         qtime_rows = np.zeros(rows)
-        qtime_rows[m_ss:] = qtime
+        qtime_rows[m_s:] = qtime
         self.static_qtime = qtime_rows
         self.qtime = qtime_rows.tolist()
         self.feed_times = qtime_rows[self.queue_entry_rows].tolist()
@@ -153,8 +168,9 @@ class CallCenterModel(ContactFlow):
         needs come back, every other need's repeat still has the same handle time, patience, ...
         """
         p = self.plan
-        leaks = p.false_containment_share > 0 or p.false_ss_share > 0
-        if not (p.redial_probability > 0 or leaks or any(t.fcr < 1.0 for t in p.types)):
+        leaks = p.false_containment_share > 0 or p.false_ss_share > 0 or p.bot_false_resolution_share > 0
+        failed_bot_repeats = p.bot_failed_fcr_penalty > 0 and any(t.bot_engagement > 0 for t in p.types)
+        if not (p.redial_probability > 0 or leaks or failed_bot_repeats or any(t.fcr < 1.0 for t in p.types)):
             return None
         u = secondary_uniforms(self._secondary, (len(ktype), GENERATIONS))
         # Repeats go through the IVR like first calls, so the IVR's handle-time factor applies.
@@ -254,7 +270,8 @@ class CallCenterModel(ContactFlow):
         status = np.array(self.status, dtype=np.int8)
         waiting_at_end = (status == WAITING) | (status == CB_WAITING)
         outcome[waiting_at_end] = np.where(R.callback[waiting_at_end], CALLBACK_FAILED, UNSERVED)
-        queued_rows = (outcome != CONTAINED) & (outcome != SS_RESOLVED) & (outcome != SS_FAILED)
+        queued_rows = ((outcome != CONTAINED) & (outcome != SS_RESOLVED) & (outcome != SS_FAILED)
+                       & (outcome != BOT_RESOLVED) & (outcome != BOT_HANDOFF))
         R.queue_s[:] = np.where(queued_rows, qtime, np.nan)
         R.answer_s[:] = answer
         R.n_needs = self.n_needs

@@ -71,7 +71,10 @@ class NeedDraws:
     self_service_success_u: np.ndarray
     ivr_containment_u: np.ndarray
     vip_u: np.ndarray
-    false_resolution_u: np.ndarray  # leaky automation (self-service, IVR): one per need
+    false_resolution_u: np.ndarray  # leaky automation (self-service, IVR, bot): one per need
+    bot_u: np.ndarray
+    bot_success_u: np.ndarray
+    bot_failed_u: np.ndarray
 
     def __len__(self) -> int:
         return len(self.arrival_s)
@@ -126,6 +129,9 @@ def draw_needs(plan: EnginePlan, streams: dict[str, np.random.Generator]) -> Nee
         ivr_containment_u=s["ivr_containment"].random(n),
         vip_u=s["priority"].random(n),
         false_resolution_u=s["false_resolution"].random(n),
+        bot_u=s["chatbot"].random(n),
+        bot_success_u=s["chatbot_success"].random(n),
+        bot_failed_u=s["chatbot_failed"].random(n),
     )
 
 
