@@ -9,6 +9,7 @@ does not take (callbacks, VIP, several types) must run the general path either w
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,8 @@ from simulator.engine.records import (
     CALLBACK_ANSWERED,
     CONTAINED,
     COLUMNS,
+    KIND_BOT_FAILED_CALL,
+    KIND_BOT_HANDOFF_CALL,
     KIND_REDIAL,
     KIND_REPEAT,
     OUTSOURCED,
@@ -118,6 +121,23 @@ def test_leaky_automation_case_has_sessions_and_late_contacts() -> None:
     assert ((rf.outcome == SS_RESOLVED) & ~rf.resolved).sum() >= 5
     later = np.bincount(rf.need[(rf.kind == KIND_REPEAT) | (rf.kind == KIND_REDIAL)])
     assert later.max() > 3, f"no need came back more than 3 times (max {later.max()})"
+
+
+@pytest.mark.parametrize("replication", [0, 1])
+def test_fast_path_matches_with_the_chatbot(replication: int) -> None:
+    data, _ = ELIGIBLE["leaky IVR and self-service"]
+    plan = build_plan(parse_scenario(data))
+    types = tuple(dataclasses.replace(t, bot_engagement=0.4, bot_containment=0.4, bot_failed_share=0.5)
+                  for t in plan.types)
+    plan = dataclasses.replace(plan, types=types, bot_session_seconds=300.0, bot_handoff_handle_factor=0.85,
+                               bot_failed_handle_factor=1.2, bot_failed_fcr_penalty=0.15,
+                               bot_false_resolution_share=0.2)
+    fast = CallCenterModel(plan, replication_streams(data["seed"], replication))
+    general = CallCenterModel(plan, replication_streams(data["seed"], replication), fast_path=False)
+    rf, rg = fast.run(), general.run()
+    assert fast.single and not general.single
+    assert np.isin(rf.kind, [KIND_BOT_HANDOFF_CALL, KIND_BOT_FAILED_CALL]).sum() > 100
+    assert_same_records(rf, rg)
 
 
 INELIGIBLE = {
