@@ -12,10 +12,13 @@ import math
 
 import numpy as np
 import pytest
+import simpy
+from simpy.events import NORMAL, Timeout
 
 from conftest import minimal_dict, run_one, single_queue_dict
 from simulator.model.distributions import Sampler, make_sampler
-from simulator.engine.callcenter import business_shift
+from simulator.engine.clock import business_shift
+from simulator.engine.timer import Timer
 from simulator.analysis.kpis import replication_kpis, staffed_seconds_per_interval
 from simulator.engine.records import ABANDONED, ANSWERED, CALLBACK_ANSWERED, UNSERVED
 from simulator.model.scenario import DistributionSpec
@@ -141,6 +144,35 @@ def test_staffing_list_caps_concurrent_calls_per_interval():
         starts = a[(a >= lo) & (a < hi)]
         busy = [int(np.sum((a <= t) & (a + 100 > t))) for t in starts]
         assert max(busy) == n, f"interval {j}: at most and (under this load) exactly {n} busy, got {max(busy)}"
+
+
+# ---------------------------------------------------------------- the engine's Timer event
+def test_timer_is_exactly_a_timeout_with_one_callback():
+    """``Timer`` writes SimPy's private ``_value`` and ``_ok`` as ``Timeout.__init__`` does in
+    simpy 4.1 (pinned ``<4.2``). If an upgrade changes what a Timeout is, this fails first."""
+    env = simpy.Environment()
+    seen = []
+
+    def callback(ev):
+        seen.append((env.now, ev))
+
+    env.run(until=3.0)
+    timeout = Timeout(env, 2.5, 42)
+    timeout.callbacks.append(callback)
+    timer = Timer(env, 2.5, 43, callback)
+    # The same fields (a Timeout also keeps its delay, for its repr), the same state and value rules.
+    assert set(vars(timeout)) - {"_delay"} == set(vars(timer)), (vars(timeout), vars(timer))
+    for ev, value in ((timeout, 42), (timer, 43)):
+        assert ev.env is env and ev.triggered and ev.ok and not ev.processed and ev.value == value
+        assert ev.callbacks == [callback]
+    # Scheduled alike: at now + delay, normal priority, in creation order.
+    queued = {id(ev): (when, prio, eid) for when, prio, eid, ev in env._queue}
+    t_when, t_prio, t_eid = queued[id(timeout)]
+    m_when, m_prio, m_eid = queued[id(timer)]
+    assert (t_when, t_prio) == (m_when, m_prio) == (5.5, NORMAL) and m_eid == t_eid + 1
+    env.run()
+    assert seen == [(5.5, timeout), (5.5, timer)]
+    assert timeout.processed and timer.processed and timer.value == 43
 
 
 # ---------------------------------------------------------------- distributions

@@ -20,7 +20,7 @@ from simulator.analysis.kpis import measured, staffed_seconds_per_interval
 from simulator.model.build import CostInputs
 from simulator.model.plan import EnginePlan
 from simulator.engine.records import (
-    ANSWERED, BOT_HANDOFF, BOT_RESOLVED, OUTSOURCED, SESSION_KINDS, SS_FAILED, SS_RESOLVED, Records,
+    ANSWERED, OUTSOURCED, SS_FAILED, SS_RESOLVED, Records, is_bot_conversation, is_session,
 )
 
 COST_COMPONENTS: tuple[str, ...] = (
@@ -47,7 +47,7 @@ def horizon_days(plan: EnginePlan) -> float:
 def usage_volumes(records: Records, plan: EnginePlan) -> dict[str, float]:
     """The volumes the cost model prices, for one replication (warm-up excluded)."""
     r = measured(records, plan)
-    is_call = ~np.isin(r.kind, SESSION_KINDS)
+    is_call = ~is_session(r.kind)
     vendor = r.outcome == OUTSOURCED
     return {
         "ivr_minutes": float(np.nansum(r.ivr_s[is_call])) / 60.0,
@@ -57,7 +57,7 @@ def usage_volumes(records: Records, plan: EnginePlan) -> dict[str, float]:
         "vendor_minutes": float(np.nansum(r.handle_s[vendor])) / 60.0,
         "vendor_calls": float(vendor.sum()),
         "sessions": float(((r.outcome == SS_RESOLVED) | (r.outcome == SS_FAILED)).sum()),
-        "bot_conversations": float(((r.outcome == BOT_RESOLVED) | (r.outcome == BOT_HANDOFF)).sum()),
+        "bot_conversations": float(is_bot_conversation(r.outcome).sum()),
     }
 
 

@@ -2,7 +2,8 @@
 
 Statistics cover contacts that start after the warm-up. Callbacks count as offered calls; an
 accepted callback is answered within target when the caller's live wait (to the moment they
-accepted) was within target and the callback later connected.
+accepted) was within target and the callback later connected. Bot conversations, like
+self-service sessions, are contacts and contacts handled (``contacts_handled``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import pandas as pd
 from simulator.model.plan import EnginePlan
 from simulator.engine.records import (
     ABANDONED,
-    BOT_HANDOFF,
     BOT_RESOLVED,
     CONTAINED,
     KIND_REDIAL,
@@ -23,6 +23,7 @@ from simulator.engine.records import (
     SS_RESOLVED,
     Records,
     is_answered,
+    is_bot_conversation,
 )
 
 KPI_NAMES: tuple[str, ...] = (
@@ -77,6 +78,18 @@ def staffed_seconds_per_interval(plan: EnginePlan) -> np.ndarray:
     return agents[None, :] * counted
 
 
+def bot_conversations(records: Records, plan: EnginePlan) -> float:
+    """Bot conversations (resolved or handed off) that start after the warm-up: the volume the
+    chatbot's per-conversation price applies to."""
+    return float(is_bot_conversation(measured(records, plan).outcome).sum())
+
+
+def contacts_handled(kpis: dict[str, float]) -> float:
+    """Contacts handled by any channel: calls answered + IVR contained + self-service sessions +
+    bot conversations (the denominator of ``cost_per_contact``)."""
+    return kpis["calls_answered"] + kpis["ivr_contained"] + kpis["self_service_sessions"] + kpis["bot_conversations"]
+
+
 def replication_kpis(records: Records, plan: EnginePlan) -> dict[str, float]:
     """Every KPI (but costs) of one replication."""
     r = measured(records, plan)
@@ -97,7 +110,7 @@ def replication_kpis(records: Records, plan: EnginePlan) -> dict[str, float]:
         "ivr_contained": float((out == CONTAINED).sum()),
         "self_service_resolved": float((out == SS_RESOLVED).sum()),
         "self_service_sessions": float(((out == SS_RESOLVED) | (out == SS_FAILED)).sum()),
-        "bot_conversations": float(((out == BOT_RESOLVED) | (out == BOT_HANDOFF)).sum()),
+        "bot_conversations": float(is_bot_conversation(out).sum()),
         "bot_resolved": float((out == BOT_RESOLVED).sum()),
         "callbacks_accepted": float(r.callback.sum()),
         "repeat_contacts": float((r.kind == KIND_REPEAT).sum()),

@@ -1,7 +1,8 @@
 """The per-contact column schema shared by the engine, the KPIs, the costs and the exports.
 
-One row per contact attempt (a self-service session, a call, a repeat, a redial). Columns are
-numpy arrays; ``to_frame()`` gives the pandas view.
+One row per contact attempt (a self-service session, a bot conversation, a call, a repeat, a
+redial). Columns are numpy arrays; ``to_frame()`` gives the pandas view. Codes are fixed: new kinds
+and outcomes get new numbers.
 """
 
 from __future__ import annotations
@@ -13,15 +14,24 @@ import pandas as pd
 
 # kind of contact
 KIND_CALL, KIND_SS_SESSION, KIND_SS_FAILED_CALL, KIND_REPEAT, KIND_REDIAL = 0, 1, 2, 3, 4
-KIND_BOT_SESSION, KIND_BOT_HANDOFF_CALL = 5, 6
-KIND_NAMES = {0: "call", 1: "self_service", 2: "call_after_self_service", 3: "repeat", 4: "redial",
-              5: "ai_assistant", 6: "call_after_ai_assistant"}
-SESSION_KINDS = (KIND_SS_SESSION, KIND_BOT_SESSION)  # contacts that are not calls
+# the chatbot lever: a conversation with the bot, and the call after one it did not resolve (a
+# clean hand-off with the bot's context, or a failed-bot transfer)
+KIND_BOT_SESSION, KIND_BOT_HANDOFF_CALL, KIND_BOT_FAILED_CALL = 5, 6, 7
+KIND_NAMES = {
+    KIND_CALL: "call",
+    KIND_SS_SESSION: "self_service",
+    KIND_SS_FAILED_CALL: "call_after_self_service",
+    KIND_REPEAT: "repeat",
+    KIND_REDIAL: "redial",
+    KIND_BOT_SESSION: "bot",
+    KIND_BOT_HANDOFF_CALL: "call_after_bot_handoff",
+    KIND_BOT_FAILED_CALL: "call_after_bot_failure",
+}
 
 # outcome of a contact
 SS_RESOLVED, SS_FAILED, CONTAINED, ANSWERED, ABANDONED = 1, 2, 3, 4, 5
 CALLBACK_ANSWERED, CALLBACK_FAILED, OUTSOURCED, UNSERVED = 6, 7, 8, 9
-BOT_RESOLVED, BOT_HANDOFF = 10, 11
+BOT_RESOLVED, BOT_HANDOFF = 10, 11  # a bot conversation resolved the need, or ended in a call
 OUTCOME_NAMES = {
     SS_RESOLVED: "self_service_resolved",
     SS_FAILED: "self_service_failed",
@@ -32,8 +42,8 @@ OUTCOME_NAMES = {
     CALLBACK_FAILED: "callback_failed",
     OUTSOURCED: "outsourced",
     UNSERVED: "unserved",
-    BOT_RESOLVED: "ai_assistant_resolved",
-    BOT_HANDOFF: "ai_assistant_handoff",
+    BOT_RESOLVED: "bot_resolved",
+    BOT_HANDOFF: "bot_handoff",
 }
 
 ANSWERED_OUTCOMES = (ANSWERED, CALLBACK_ANSWERED, OUTSOURCED)
@@ -44,13 +54,23 @@ def is_answered(outcome: np.ndarray) -> np.ndarray:
     return (outcome == ANSWERED) | (outcome == CALLBACK_ANSWERED) | (outcome == OUTSOURCED)
 
 
+def is_session(kind: np.ndarray) -> np.ndarray:
+    """Contacts that are not calls: self-service sessions and bot conversations."""
+    return (kind == KIND_SS_SESSION) | (kind == KIND_BOT_SESSION)
+
+
+def is_bot_conversation(outcome: np.ndarray) -> np.ndarray:
+    """Bot conversations, resolved or handed off."""
+    return (outcome == BOT_RESOLVED) | (outcome == BOT_HANDOFF)
+
+
 COLUMNS: dict[str, np.dtype] = {
     "need": np.dtype(np.int64),        # index of the customer need this contact serves
     "kind": np.dtype(np.int8),
     "ctype": np.dtype(np.int16),
     "priority": np.dtype(np.int8),
-    "arrival_s": np.dtype(np.float64),  # contact starts (self-service session or call enters the IVR)
-    "ivr_s": np.dtype(np.float64),      # seconds in the IVR
+    "arrival_s": np.dtype(np.float64),  # contact starts (a session or conversation starts, a call enters the IVR)
+    "ivr_s": np.dtype(np.float64),      # seconds in the IVR (NaN for sessions, 0 for calls that skip it)
     "queue_s": np.dtype(np.float64),    # entered the agent queue (NaN if never)
     "wait_s": np.dtype(np.float64),     # live wait in queue (to answer, abandonment, hand-off or callback acceptance)
     "answer_s": np.dtype(np.float64),   # handling started

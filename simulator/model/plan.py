@@ -7,7 +7,7 @@ without running a simulation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,9 +30,10 @@ class TypePlan:
     ss_success: float = 0.0
     remaining_handle_factor: float = 1.0  # calls the IVR did not contain are harder
     ss_failed_handle_factor: float = 1.0
-    bot_engagement: float = 0.0
-    bot_containment: float = 0.0
-    bot_failed_share: float = 0.0
+    # The chatbot lever (neutral by default): an AI assistant in front of calls.
+    bot_engagement: float = 0.0  # share of needs that start with the bot (of those not adopting self-service)
+    bot_containment: float = 0.0  # share of bot conversations the bot resolves
+    bot_failed_share: float = 0.0  # of the unresolved conversations: failed-bot transfers (the rest: clean hand-offs)
 
 
 @dataclass(frozen=True)
@@ -83,12 +84,12 @@ class EnginePlan:
     callback: CallbackPlan | None = None
     outsource: OutsourcePlan | None = None
     target_seconds: float = 20.0
-    bot_session_seconds: float = 0.0
-    bot_handoff_handle_factor: float = 1.0
-    bot_failed_handle_factor: float = 1.0
-    bot_failed_fcr_penalty: float = 0.0
-    bot_false_resolution_share: float = 0.0
-    extra: dict = field(default_factory=dict)
+    # The chatbot lever (neutral by default), with the per-type shares in ``TypePlan``.
+    bot_session_seconds: float = 0.0  # conversation length; an unresolved customer calls that much opening time later
+    bot_handoff_handle_factor: float = 1.0  # handle-time factor of a clean hand-off (the agent gets the bot's context)
+    bot_failed_handle_factor: float = 1.0  # handle-time factor of a failed-bot transfer
+    bot_failed_fcr_penalty: float = 0.0  # absolute FCR reduction of a failed-bot transfer (floored at 0)
+    bot_false_resolution_share: float = 0.0  # bot-"resolved" needs that come back as a repeat
 
     @property
     def intervals_per_day(self) -> int:

@@ -29,9 +29,9 @@ STREAM_NAMES: tuple[str, ...] = (
     "priority",           # 16 VIP draw
     "false_resolution",   # 17 leaky automation
     "secondary",          # 18 draws for contacts created during the run (repeats, redials)
-    "chatbot",            # 19 engagement with the AI assistant
-    "chatbot_success",    # 20 the assistant resolves the conversation
-    "chatbot_failed",     # 21 an unresolved conversation is a failed transfer
+    "chatbot",            # 19 bot engagement
+    "chatbot_success",    # 20 bot containment
+    "chatbot_failed",     # 21 failed-bot transfer vs clean hand-off
 )
 
 

@@ -1,0 +1,38 @@
+"""The opening-hours clock: when a contact that comes back after a delay actually rings.
+
+Customers come back (repeats, redials, calls after a self-service or bot session) when the center
+is open, so their delays count opening hours only.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from simulator.model.plan import EnginePlan
+
+
+def business_shift(plan: EnginePlan, t: np.ndarray | float, delay: np.ndarray | float) -> np.ndarray:
+    """Time ``delay`` seconds of opening hours after ``t``.
+
+    A delay counts only open hours, so a caller whose delay runs past close rings the next
+    morning, spread as the delay is, rather than all at the opening.
+    """
+    t = np.asarray(t, dtype=float)
+    L = plan.close_seconds - plan.open_seconds
+    day = np.floor(t / 86400.0)
+    within = np.clip(t - day * 86400.0 - plan.open_seconds, 0.0, L)
+    b = day * L + within + np.asarray(delay, dtype=float)
+    nday = np.floor(b / L)
+    return nday * 86400.0 + plan.open_seconds + (b - nday * L)
+
+
+def business_shift_scalar(open_s: float, close_s: float, t: float, delay: float) -> float:
+    """``business_shift`` for one time (pure Python: called once per repeat or redial)."""
+    L = close_s - open_s
+    day = math.floor(t / 86400.0)
+    within = min(max(t - day * 86400.0 - open_s, 0.0), L)
+    b = day * L + within + delay
+    nday = math.floor(b / L)
+    return nday * 86400.0 + open_s + (b - nday * L)

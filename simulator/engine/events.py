@@ -1,0 +1,363 @@
+"""The event handlers of the SimPy model: queue entry, service, callbacks, patience, overflow and
+outsourcing timers, staffing changes, repeats and redials.
+
+``ContactFlow`` holds the handlers; ``callcenter.CallCenterModel`` sets up the state they read
+(per-row lists, routing tables, counters) and runs the environment. A call is a row index and its
+events are ``Timer``s whose value is that index (completions carry ``row * GROUP_BITS + group``).
+The hot path writes as little as it can: an answered call records its answer time (and group);
+the rest is derived, vectorised, when the records are built. Queues are FCFS deques per (contact
+type, priority) with lazy deletion: a caller who abandons or is handed to a vendor is marked, and
+skipped when they reach the head. Agents of a group are interchangeable, so a group is three
+counters (idle, busy, leaving); an agent whose shift ends mid-call finishes it first.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+import simpy
+from simpy.events import Event, Timeout
+
+from simulator.engine.clock import business_shift_scalar
+from simulator.engine.contacts import ContactAttributes, contact_attributes, secondary_uniforms
+from simulator.engine.records import (
+    ABANDONED,
+    CALLBACK_ANSWERED,
+    CALLBACK_FAILED,
+    KIND_REDIAL,
+    KIND_REPEAT,
+    OUTSOURCED,
+)
+from simulator.engine.routing import (
+    CB_WAITING,
+    DONE,
+    IN_SERVICE,
+    NOT_QUEUED,
+    OVERFLOW_EPS,
+    WAITING,
+    RoutingTables,
+    expected_wait,
+    next_call,
+)
+from simulator.engine.timer import Timer
+from simulator.model.plan import EnginePlan
+
+INF = math.inf
+GROUP_BITS = 64  # completion events carry contact * 64 + group
+
+# Attributes of a need's later contacts (repeats, redials) are drawn up front for this many
+# generations per need, so that they too are common random numbers between scenarios.
+GENERATIONS = 3
+
+
+class ContactFlow:
+    """Event handlers over the state that ``CallCenterModel`` builds (see its ``_build_*``)."""
+
+    plan: EnginePlan
+    env: simpy.Environment
+    routes: RoutingTables
+    enter_queue: Callable[[int], None]
+    # per row
+    need_of: list[int]
+    ktype: list[int]
+    prio: list[int]
+    qtime: list[float]
+    status: list[int]
+    handle_row: list[float]
+    patience_row: list[float]
+    fcr_row: list[bool]
+    answer: list[float]
+    # per need: the first contact's attributes, and the pre-drawn generations (None: none drawn)
+    need_attr: ContactAttributes
+    g_attr: ContactAttributes | None
+    n_gen: list[int]
+    n_ktype: np.ndarray
+    n_prio: np.ndarray
+
+    # ------------------------------------------------------------------ arrivals
+    def _feeder(self, rows: list[int], times: list[float], enter):  # noqa: ANN001, ANN202
+        """The arrivals callback: one event per distinct queue-entry time, whose value is the
+        position in ``rows`` (sorted by entry time) of the first call it brings in; ``enter``
+        puts a call in the queue."""
+        env = self.env
+        n = len(rows)
+
+        def on_feed(ev: Event) -> None:
+            pos = ev._value
+            now = env.now
+            # Several queue entries may share an instant; take them all, then schedule the next.
+            while pos < n and times[pos] <= now:
+                enter(rows[pos])
+                pos += 1
+            if pos < n:
+                Timer(env, times[pos] - now, pos, on_feed)
+
+        return on_feed
+
+    # ------------------------------------------------------------------ queue entry
+    def _enter_queue(self, r: int) -> None:
+        k = self.ktype[r]
+        idle = self.idle
+        for g, f in self.routes.immediate[k]:
+            if idle[g] > 0:
+                idle[g] -= 1
+                self.busy_n[g] += 1
+                self._start(r, g, f)
+                return
+        cb = self.plan.callback
+        if cb is not None:
+            u = self.row_cb.get(r)
+            if u is None:
+                u = float(self.need_attr.callback_u[self.need_of[r]])
+            if expected_wait(self.routes, k, self.waiting, self.on_shift) > cb.threshold_seconds:
+                self.callback_offers += 1
+                if u < cb.acceptance:
+                    # Leaves the line at once, keeps its place: no queue minutes, no abandonment.
+                    self.cb_accepted[r] = True
+                    self.wait[r] = 0.0
+                    self.status[r] = CB_WAITING
+                    self.queues[k][self.prio[r]].append(r)
+                    self.waiting[k] += 1
+                    return
+        self.status[r] = WAITING
+        self.queues[k][self.prio[r]].append(r)
+        self.waiting[k] += 1
+        env = self.env
+        pat = self.patience_row[r]
+        if pat < INF:
+            Timer(env, pat, r, self._on_patience)
+        for d in self.routes.delayed[k]:
+            Timer(env, d, r, self._on_overflow)
+        out = self.plan.outsource
+        if out is not None and out.after_seconds < pat:
+            Timer(env, out.after_seconds, r, self._on_outsource)
+
+    # ------------------------------------------------------------------ service
+    def _start(self, r: int, g: int, factor: float) -> None:
+        if self.status[r] == CB_WAITING:
+            self._attempt_callback(r, g, factor)
+            return
+        self.status[r] = IN_SERVICE
+        self.answer[r] = self.env.now
+        self.group_out[r] = g
+        Timer(self.env, self.handle_row[r] * factor, r * GROUP_BITS + g, self._on_done)
+
+    def _attempt_callback(self, r: int, g: int, factor: float) -> None:
+        """An agent calls the customer back: connect, or a failed attempt and maybe a retry later."""
+        cb = self.plan.callback
+        env = self.env
+        self.attempts[r] = self.attempts.get(r, 0) + 1
+        self.group_out[r] = g
+        if self._connect_rng.random() < cb.connect_rate:
+            h = self.handle_row[r] * factor
+            self.status[r] = IN_SERVICE
+            self.answer[r] = env.now
+            self.handle_out[r] = h
+            self.busy[r] = self.busy.get(r, 0.0) + h
+            self.outbound[r] = self.outbound.get(r, 0.0) + h
+            self.outcome[r] = CALLBACK_ANSWERED
+            Timer(env, h, r * GROUP_BITS + g, self._on_done)
+            return
+        a = cb.attempt_seconds
+        self.busy[r] = self.busy.get(r, 0.0) + a
+        self.outbound[r] = self.outbound.get(r, 0.0) + a
+        self.status[r] = NOT_QUEUED
+        if self.attempts[r] >= cb.max_attempts:
+            self.outcome[r] = CALLBACK_FAILED
+            self.status[r] = DONE
+        else:
+            retry = Timeout(env, a + cb.retry_delay_seconds, r)
+            retry.callbacks.append(self._on_callback_retry)
+        ev = Timeout(env, a, -1 * GROUP_BITS + g)  # the agent is busy dialling
+        ev.callbacks.append(self._on_agent_free_event)
+
+    def _on_callback_retry(self, ev: Timeout) -> None:
+        r = ev._value
+        k = self.ktype[r]
+        self.status[r] = CB_WAITING
+        for g, f in self.routes.immediate[k]:
+            if self.idle[g] > 0:
+                self.idle[g] -= 1
+                self.busy_n[g] += 1
+                self._start(r, g, f)
+                return
+        # The caller keeps their place: the retry goes back among the waiting callers by its
+        # original queue-entry time (retries are rare, so a short scan from the tail is cheap).
+        q = self.queues[k][self.prio[r]]
+        qtime = self.qtime
+        entered = qtime[r]
+        i = len(q)
+        while i > 0 and qtime[q[i - 1]] > entered:
+            i -= 1
+        q.insert(i, r)
+        self.waiting[k] += 1
+
+    def _on_done(self, ev: Event) -> None:
+        r, g = divmod(ev._value, GROUP_BITS)
+        self.status[r] = DONE
+        if not self.fcr_row[r]:
+            self._schedule_repeat(self.need_of[r], self.env.now, row=r)
+        self._agent_free(g)
+
+    def _on_agent_free_event(self, ev: Timeout) -> None:
+        self._agent_free(ev._value % GROUP_BITS)
+
+    def _agent_free(self, g: int) -> None:
+        self.busy_n[g] -= 1
+        if self.leaving[g] > 0 and not self.closing:
+            self.leaving[g] -= 1
+            return
+        r, f = self._next_call(g)
+        if r < 0:
+            if self.closing:
+                self.leaving[g] = max(0, self.leaving[g] - 1)
+                return
+            self.idle[g] += 1
+            return
+        self.busy_n[g] += 1
+        self._start(r, g, f)
+
+    def _next_call(self, g: int) -> tuple[int, float]:
+        """The call group ``g`` takes next (``routing.next_call``), and its handle factor."""
+        return next_call(self.routes.group_skills[g], self.queues, self.waiting, self.status, self.qtime, self.env.now)
+
+    # ------------------------------------------------------------------ timers
+    def _on_patience(self, ev: Event) -> None:
+        r = ev._value
+        if self.status[r] != WAITING:
+            return
+        self.status[r] = DONE
+        self.waiting[self.ktype[r]] -= 1
+        now = self.env.now
+        self.wait[r] = now - self.qtime[r]
+        self.outcome[r] = ABANDONED
+        p = self.plan
+        if p.redial_probability > 0:
+            rd = self.row_redial.get(r)
+            if rd is None:
+                n = self.need_of[r]
+                a = self.need_attr
+                rd = (float(a.redial_u[n]), float(a.redial_delay_seconds[n]))
+            if rd[0] < p.redial_probability:
+                self._new_contact(self.need_of[r], KIND_REDIAL, now, rd[1])
+
+    def _on_overflow(self, ev: Event) -> None:
+        r = ev._value
+        if self.status[r] != WAITING:
+            return
+        k = self.ktype[r]
+        waited = self.env.now - self.qtime[r]
+        for g, d, f in self.routes.type_groups[k]:
+            if d <= waited + OVERFLOW_EPS and self.idle[g] > 0:
+                # Take this caller out of its queue: lazy deletion keeps the deque valid.
+                self.status[r] = NOT_QUEUED
+                self.waiting[k] -= 1
+                self.idle[g] -= 1
+                self.busy_n[g] += 1
+                self._start(r, g, f)
+                return
+
+    def _on_outsource(self, ev: Event) -> None:
+        r = ev._value
+        if self.status[r] != WAITING:
+            return
+        self.status[r] = DONE
+        self.waiting[self.ktype[r]] -= 1
+        now = self.env.now
+        self.answer[r] = now
+        self.wait[r] = now - self.qtime[r]
+        self.handle_out[r] = self.handle_row[r] * self._vendor_factor
+        self.outcome[r] = OUTSOURCED
+        if not self.fcr_row[r]:
+            self._schedule_repeat(self.need_of[r], now, row=r)
+
+    # ------------------------------------------------------------------ staffing
+    def _on_interval(self, ev: Timeout) -> None:
+        d, j = ev._value
+        self.closing = False
+        staffing = self.plan.staffing
+        for g in range(len(self.idle)):
+            self._set_staffing(g, int(staffing[g, j]))
+
+    def _on_close(self, ev: Timeout) -> None:
+        self.closing = True
+        for g in range(len(self.idle)):
+            self.idle[g] = 0
+            self.on_shift[g] = 0
+            self.leaving[g] = self.busy_n[g]
+
+    def _set_staffing(self, g: int, target: int) -> None:
+        diff = target - self.on_shift[g]
+        self.on_shift[g] = target
+        if diff > 0:
+            cancel = min(self.leaving[g], diff)
+            self.leaving[g] -= cancel
+            diff -= cancel
+            while diff > 0:
+                r, f = self._next_call(g)
+                if r < 0:
+                    break
+                self.busy_n[g] += 1
+                diff -= 1
+                self._start(r, g, f)
+            self.idle[g] += diff
+        elif diff < 0:
+            need = -diff
+            gone = min(self.idle[g], need)
+            self.idle[g] -= gone
+            self.leaving[g] += need - gone
+
+    # ------------------------------------------------------------------ repeats and redials
+    def _schedule_repeat(self, need: int, t: float, row: int | None = None) -> None:
+        """The need comes back a repeat delay after ``t`` (the delay of contact ``row``'s draws,
+        or of the need's first contact)."""
+        delay = self.row_rep_delay.get(row) if row is not None else None
+        if delay is None:
+            delay = float(self.need_attr.repeat_delay_seconds[need])
+        self._new_contact(need, KIND_REPEAT, t, delay)
+
+    def _new_contact(self, need: int, kind: int, t: float, delay: float) -> None:
+        """A contact created during the run: it rings after ``delay`` open-hours seconds."""
+        p = self.plan
+        when = business_shift_scalar(p.open_seconds, p.close_seconds, t, delay)
+        if when >= p.horizon_end:
+            return
+        k = int(self.n_ktype[need])
+        gen = self.n_gen[need]
+        self.n_gen[need] = gen + 1
+        r = len(self.status)
+        if self.g_attr is not None and gen < GENERATIONS:
+            a, at = self.g_attr, (need, gen)
+        else:
+            a, at = self._late_attributes(k), 0
+        ivr = float(a.ivr_seconds[at])
+        self.handle_row.append(float(a.handle_seconds[at]))
+        self.patience_row.append(float(a.patience_seconds[at]))
+        self.fcr_row.append(bool(a.fcr_ok[at]))
+        self.row_cb[r] = float(a.callback_u[at])
+        self.row_redial[r] = (float(a.redial_u[at]), float(a.redial_delay_seconds[at]))
+        self.row_rep_delay[r] = float(a.repeat_delay_seconds[at])
+        prio = int(self.n_prio[need])
+        self.dyn_rows.append((need, kind, k, prio, when, ivr))
+        self.need_of.append(need)
+        self.ktype.append(k)
+        self.prio.append(prio)
+        self.qtime.append(when + ivr)
+        self.status.append(NOT_QUEUED)
+        self.answer.append(math.nan)
+        ev = Timeout(self.env, when + ivr - self.env.now, r)
+        ev.callbacks.append(self._on_late_contact)
+
+    def _on_late_contact(self, ev: Timeout) -> None:
+        self.enter_queue(ev._value)
+
+    def _late_attributes(self, k: int) -> ContactAttributes:
+        """Attributes of one contact of type ``k`` beyond the pre-drawn generations (rare): drawn
+        from the secondary stream as it occurs."""
+        p = self.plan
+        u = secondary_uniforms(self._secondary, (1,))
+        # (handle x plan factor) x type factor: the rounding this path has always had.
+        factors = (p.handle_factor, p.types[k].remaining_handle_factor)
+        return contact_attributes(p, np.array([k]), u, factors)

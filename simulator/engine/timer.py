@@ -1,0 +1,31 @@
+"""``Timer``: a SimPy ``Timeout`` with its one callback, built in one call.
+
+The hot path schedules about two events per call; ``Timeout(env, delay, value)`` followed by
+``callbacks.append`` costs two more Python calls and a delay check per event. ``Timer`` is the same
+event (triggered, ``_ok``, a value, a callbacks list, scheduled at ``now + delay`` with normal
+priority) minus that overhead. It sets SimPy's private ``_value`` and ``_ok`` exactly as
+``Timeout.__init__`` does in simpy 4.1 (hence the pin ``simpy>=4.1,<4.2`` in pyproject.toml);
+``tests/test_engine_unit.py`` compares a ``Timer`` with a ``Timeout`` field by field, so an
+upgrade that changes SimPy's events fails there first.
+
+Callers guarantee ``delay >= 0`` (handle times, patience, gaps between sorted arrival times);
+delays computed at run time use ``Timeout``, which checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import simpy
+from simpy.events import NORMAL, Event
+
+
+class Timer(Event):
+    """A triggered event processed ``delay`` seconds from now, with value ``value`` and one callback."""
+
+    def __init__(self, env: simpy.Environment, delay: float, value: Any, callback: Callable[[Event], None]) -> None:
+        self.env = env
+        self.callbacks = [callback]
+        self._value = value
+        self._ok = True
+        env.schedule(self, NORMAL, delay)
