@@ -18,7 +18,7 @@ import sys
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -45,24 +45,24 @@ def slug(name: str) -> str:
 
 
 # ---------------------------------------------------------------- tables
-def summary_frame(results: Sequence[SimulationResult]) -> pd.DataFrame:
-    """KPIs of every scenario, long format: scenario, kpi, mean, ci95_low, ci95_high."""
+def _stacked(results: Sequence[SimulationResult], frame: Callable[[SimulationResult], pd.DataFrame]) -> pd.DataFrame:
+    """One frame per scenario, stacked, with the scenario's name as the first column."""
     parts = []
     for res in results:
-        m = res.metrics()[["mean", "ci95_low", "ci95_high"]].copy()
-        m.insert(0, "kpi", m.index)
-        m.insert(0, "scenario", res.name)
-        parts.append(m.reset_index(drop=True))
-    return pd.concat(parts, ignore_index=True)
-
-
-def intervals_frame(results: Sequence[SimulationResult]) -> pd.DataFrame:
-    parts = []
-    for res in results:
-        df = res.interval_summary()
+        df = frame(res)
         df.insert(0, "scenario", res.name)
         parts.append(df)
     return pd.concat(parts, ignore_index=True)
+
+
+def summary_frame(results: Sequence[SimulationResult]) -> pd.DataFrame:
+    """KPIs of every scenario, long format: scenario, kpi, mean, ci95_low, ci95_high."""
+    return _stacked(results, lambda res: res.metrics()[["mean", "ci95_low", "ci95_high"]].rename_axis("kpi").reset_index())
+
+
+def intervals_frame(results: Sequence[SimulationResult]) -> pd.DataFrame:
+    """Every scenario's ``interval_summary()``."""
+    return _stacked(results, SimulationResult.interval_summary)
 
 
 def cost_breakdown_frame(results: Sequence[SimulationResult]) -> pd.DataFrame:
@@ -82,12 +82,8 @@ def cost_breakdown_frame(results: Sequence[SimulationResult]) -> pd.DataFrame:
 
 
 def replications_frame(results: Sequence[SimulationResult]) -> pd.DataFrame:
-    parts = []
-    for res in results:
-        df = res.replications.join(res.costs.drop(columns=["total_cost"]), how="left").reset_index()
-        df.insert(0, "scenario", res.name)
-        parts.append(df)
-    return pd.concat(parts, ignore_index=True)
+    """Every replication of every scenario: its KPIs and cost components."""
+    return _stacked(results, lambda res: res.replications.join(res.costs.drop(columns=["total_cost"]), how="left").reset_index())
 
 
 # ---------------------------------------------------------------- the live cost model

@@ -31,14 +31,22 @@ def _err(mean: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.vstack([np.maximum(mean - lo, 0), np.maximum(hi - mean, 0)])
 
 
-def _cost_ylim(m: np.ndarray, err: np.ndarray, kpi: str) -> tuple[float, float]:
-    """Value-axis range: total cost from zero; cost per call zoomed so differences show."""
+def _cost_range(m: np.ndarray, err: np.ndarray, kpi: str) -> tuple[float, float, float | None]:
+    """Value-axis range: total cost from zero; cost per call zoomed so differences show.
+
+    Returns the axis start, the largest whisker end and the spread of the whiskers (None when
+    the axis starts at zero).
+    """
     lo = float(np.nanmin(m - err[0])) if len(m) else 0.0
     hi = float(np.nanmax(m + err[1])) if len(m) else 1.0
     if kpi == "total_cost" or lo <= 0:
-        return 0.0, hi
+        return 0.0, hi, None
     span = hi - lo
-    return max(0.0, lo - 2.5 * span if span > 0 else lo * 0.8), hi
+    return max(0.0, lo - 2.5 * span if span > 0 else lo * 0.8), hi, span
+
+
+def _cost_label(kpi: str, v: float) -> str:
+    return number(v, 2) if kpi == "cost_per_call" else compact_money(v)
 
 
 def cost_kpi_bars(summary: pd.DataFrame, colors: dict[str, str], currency: str) -> Figure:
@@ -58,20 +66,14 @@ def cost_kpi_bars(summary: pd.DataFrame, colors: dict[str, str], currency: str) 
         x = np.arange(len(names))
         ax.bar(x, m, color=[colors[n] for n in names], width=0.6, yerr=err, capsize=6, ecolor=TEXT, error_kw={"lw": 1.2})
         for xi, v in zip(x, m):
-            ax.annotate(number(v, 2) if kpi == "cost_per_call" else compact_money(v),
-                        (xi, v), xytext=(8, 4), textcoords="offset points", fontsize=10, color=TEXT)
+            ax.annotate(_cost_label(kpi, v), (xi, v), xytext=(8, 4), textcoords="offset points", fontsize=10, color=TEXT)
         ax.set_xticks(x, [short_label(n, 13) for n in names], fontsize=9 if len(names) > 3 else 10)
         ax.set_title(title, loc="left")
         ax.set_ylabel(currency)
         ax.yaxis.set_major_formatter(MoneyAxisFormatter())
         ax.grid(axis="x", visible=False)
-        lo = np.nanmin(m - err[0]) if len(m) else 0
-        hi = np.nanmax(m + err[1]) if len(m) else 1
-        if kpi == "total_cost" or lo <= 0:
-            ax.set_ylim(0, hi * 1.12)
-        else:
-            span = hi - lo
-            ax.set_ylim(max(0.0, lo - 2.5 * span if span > 0 else lo * 0.8), hi + 0.25 * (span or hi))
+        bottom, hi, span = _cost_range(m, err, kpi)
+        ax.set_ylim(bottom, hi * 1.12 if span is None else hi + 0.25 * (span or hi))
     fig.tight_layout()
     return fig
 
@@ -88,13 +90,12 @@ def _cost_kpi_hbars(summary: pd.DataFrame, colors: dict[str, str], currency: str
                 error_kw={"lw": 1.0})
         for yi, v, e in zip(y, m, err[1]):
             if np.isfinite(v):
-                ax.text(v + e, yi, f"  {number(v, 2)}" if kpi == "cost_per_call" else f"  {compact_money(v)}", va="center", fontsize=9,
-                        color=TEXT)
+                ax.text(v + e, yi, f"  {_cost_label(kpi, v)}", va="center", fontsize=9, color=TEXT)
         base = [v for nm, v in zip(names, m) if is_baseline(nm, colors)]
         if base and np.isfinite(base[0]):
             ax.axvline(base[0], color=BASELINE_COLOR, ls=":", lw=1.2, zorder=3)
-        lo, hi = _cost_ylim(m, err, kpi)
-        ax.set_xlim(lo, hi + 0.2 * (hi - lo))
+        bottom, hi, _ = _cost_range(m, err, kpi)
+        ax.set_xlim(bottom, hi + 0.2 * (hi - bottom))
         ax.set_title(title, loc="left")
         ax.set_xlabel(currency)
         ax.xaxis.set_major_formatter(MoneyAxisFormatter())

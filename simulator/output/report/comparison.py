@@ -22,7 +22,7 @@ from simulator.output.export import cost_breakdown_frame, intervals_frame, repli
 from simulator.output.fmt import ci_text, kpi_kind, kpi_value, money, pct, points
 from simulator.output.labels import describe_levers, lever_label
 from simulator.output.report.files import files_html, scenario_files, write_data
-from simulator.output.report.page import WIDE_FROM, esc, figure, footer, header, page, summary_box, table
+from simulator.output.report.page import WIDE_FROM, esc, figure, header, summary_box, table, write_page
 from simulator.output.report.sections import (
     KPI_ROWS,
     assumptions_frame,
@@ -119,10 +119,7 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
     reps = len(base.replications)
     body.append(files_html(files, f"ccsim compare {' '.join(scenario_files(files))} --hold {comparison.hold} --seed {base.seed} "
                                   f"--replications {reps}"))
-    body.append(footer())
-    path = out_dir / "report.html"
-    path.write_text(page(f"ccsim – {base.name} comparison", "".join(body)), encoding="utf-8")
-    return path
+    return write_page(out_dir, f"ccsim – {base.name} comparison", body)
 
 
 # ---------------------------------------------------------------- charts

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+from pathlib import Path
 from typing import Iterable, Sequence
 
 from matplotlib.figure import Figure
@@ -124,6 +125,10 @@ def table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "", row
             '</table></div>')
 
 
-def footer() -> str:
-    return (f"<footer>ccsim {__version__} · a SimPy discrete-event simulation; figures are means over replications with "
+def write_page(out_dir: Path, title: str, body: Sequence[str]) -> Path:
+    """Write ``report.html`` (the sections, then the footer) into ``out_dir``; return its path."""
+    foot = (f"<footer>ccsim {__version__} · a SimPy discrete-event simulation; figures are means over replications with "
             "Student-t 95% confidence intervals. KPI and cost definitions: see the README.</footer>")
+    path = out_dir / "report.html"
+    path.write_text(page(title, "".join(body) + foot), encoding="utf-8")
+    return path

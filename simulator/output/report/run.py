@@ -18,7 +18,7 @@ from simulator.output import charts
 from simulator.output.export import cost_breakdown_frame, intervals_frame, replications_frame, summary_frame
 from simulator.output.fmt import kpi_value
 from simulator.output.report.files import files_html, scenario_files, write_data
-from simulator.output.report.page import esc, figure, footer, header, page, summary_box, table
+from simulator.output.report.page import esc, figure, header, summary_box, table, write_page
 from simulator.output.report.sections import (
     KPI_ROWS,
     assumption_rows,
@@ -98,7 +98,4 @@ def write_run_report(result: SimulationResult, out_dir: Path) -> Path:
     body.append("<h2>Can we trust it? Erlang A cross-check</h2>")
     body.append(validity_html(result.name, validity, False))
     body.append(files_html(files, f"ccsim run {scenario_files(files)[0]} --seed {result.seed} --replications {reps}"))
-    body.append(footer())
-    path = out_dir / "report.html"
-    path.write_text(page(f"ccsim – {sc.name}", "".join(body)), encoding="utf-8")
-    return path
+    return write_page(out_dir, f"ccsim – {sc.name}", body)
