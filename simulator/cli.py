@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import math
-from importlib import resources
 import sys
 from contextlib import contextmanager
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Callable, Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -21,7 +21,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from simulator.core.errors import CcsimError, InputFileError
+from simulator.model.build import build_plan
 from simulator.model.scenario import load_scenario
+from simulator.output.export import inert_frame, slug
+from simulator.output.fmt import TEXT_MISSING, ci_text, is_missing, kpi_text, number, pct
+from simulator.output.report import write_compare_report, write_run_report
+from simulator.studies.compare import Comparison, notes
+from simulator.studies.compare import compare as run_compare
+from simulator.studies.simulate import SimulationResult, simulate
+from simulator.studies.staffing import optimize_staffing
 
 app = typer.Typer(
     add_completion=False,
@@ -32,7 +40,6 @@ app = typer.Typer(
 # emoji=False: user text such as ':thumbs_up:' or ':x:' is printed as written, not as emoji.
 out_console = Console(emoji=False)
 err_console = Console(stderr=True, emoji=False)
-
 
 
 def _fail(message: str) -> None:
@@ -70,21 +77,7 @@ ReportOpt = Annotated[bool, typer.Option("--report/--no-report", help="Write a r
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the report here (HTML, CSV, XLSX, resolved scenarios).")]
 
 
-def _fmt(name: str, x: float, currency: str = "") -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    if name in ("service_level", "abandonment_rate", "occupancy"):
-        return f"{100 * x:.1f}%"
-    if "cost" in name:
-        return f"{currency} {x:,.2f}".strip()
-    if name.endswith("_seconds"):
-        return f"{x:,.1f} s"
-    return f"{x:,.1f}"
-
-
 def _default_out(name: str) -> Path:
-    from simulator.output.export import slug  # deferred: keeps `ccsim --help` and `validate` light
-
     return Path("reports") / f"{slug(name)}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
@@ -99,8 +92,6 @@ def run(
     report: ReportOpt = True,
 ) -> None:
     """Simulate one scenario: KPIs and costs with 95% confidence intervals."""
-    from simulator.studies.simulate import simulate  # deferred: keeps `ccsim --help` and `validate` light
-
     with _errors():
         sc = load_scenario(scenario)
         n = replications or sc.replications
@@ -108,8 +99,6 @@ def run(
             result = simulate(sc, replications=n, seed=seed, workers=workers, progress=tick)
         out_dir = out or (_default_out(sc.name) if report and not json_out else None)
         if out_dir is not None:
-            from simulator.output.report import write_run_report  # deferred: keeps `ccsim --help` and `validate` light
-
             path = write_run_report(result, _prepare_out(out_dir))
     if json_out:
         sys.stdout.write(json.dumps(result.to_json_dict(), allow_nan=False) + "\n")
@@ -129,7 +118,7 @@ def _prepare_out(out_dir: Path) -> Path:
     return out_dir
 
 
-def _print_run(result) -> None:  # noqa: ANN001
+def _print_run(result: SimulationResult) -> None:
     m = result.metrics()
     cur = result.scenario.currency
     t = Table(title=f"{result.name} - {len(result.replications)} replications, seed {result.seed}")
@@ -137,7 +126,8 @@ def _print_run(result) -> None:  # noqa: ANN001
     t.add_column("mean", justify="right")
     t.add_column("95% CI", justify="right")
     for k in m.index:
-        t.add_row(k, _fmt(k, m.loc[k, "mean"], cur), f"{_fmt(k, m.loc[k, 'ci95_low'], cur)} .. {_fmt(k, m.loc[k, 'ci95_high'], cur)}")
+        t.add_row(k, kpi_text(k, m.loc[k, "mean"], cur),
+                  ci_text(m.loc[k, "ci95_low"], m.loc[k, "ci95_high"], lambda x: kpi_text(k, x, cur), " .. ", None))  # noqa: B023
     out_console.print(t)
     cb = result.cost_breakdown()
     c = Table(title="Cost breakdown (mean over replications)")
@@ -146,16 +136,14 @@ def _print_run(result) -> None:  # noqa: ANN001
     c.add_column("share", justify="right")
     total = float(cb.sum())
     for k, v in cb.items():
-        c.add_row(k, f"{v:,.2f}", f"{100 * v / total:.1f}%" if total else "-")
-    c.add_row("total_cost", f"{total:,.2f}", "100.0%")
+        c.add_row(k, number(v, 2, missing=TEXT_MISSING), pct(v / total) if total else TEXT_MISSING)
+    c.add_row("total_cost", number(total, 2, missing=TEXT_MISSING), pct(1.0))
     out_console.print(c)
 
 
 @app.command()
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario file (and the files it extends) without simulating."""
-    from simulator.model.build import build_plan  # deferred: keeps `ccsim --help` and `validate` light
-
     with _errors():
         sc = load_scenario(scenario)
         if not any(g.staffing == "optimize" for g in sc.agents.groups):
@@ -193,16 +181,12 @@ def staff(
     csv: Annotated[Optional[Path], typer.Option("--csv", help="Write the staffing table as CSV here (default: reports/<name>-staffing.csv).")] = None,
 ) -> None:
     """Fewest agents per interval and group that meet the service target (found by simulation)."""
-    from simulator.studies.staffing import optimize_staffing  # deferred: keeps `ccsim --help` and `validate` light
-
     with _errors():
         sc = load_scenario(scenario)
         with _progress(1, f"Staffing {sc.name}", not json_out) as tick:
             res = optimize_staffing(sc, replications=replications, seed=seed, workers=workers)
             tick(1)
         table = res.table
-        from simulator.output.export import inert_frame, slug  # deferred: keeps `ccsim --help` and `validate` light
-
         path = csv or Path("reports") / f"{slug(sc.name)}-staffing.csv"
         if path.exists() and csv is None:
             path = path.with_name(path.stem + datetime.now().strftime("-%Y%m%d-%H%M%S") + ".csv")
@@ -233,7 +217,7 @@ def _json_num(x: float) -> float | None:
 
 def _cell(col: str, v: object) -> str:
     if isinstance(v, float):
-        return _fmt(col, v)
+        return kpi_text(col, v)
     return str(v)
 
 
@@ -250,8 +234,6 @@ def compare(
     report: ReportOpt = True,
 ) -> None:
     """Compare lever scenarios with a baseline: paired differences, savings, ROI."""
-    from simulator.studies.compare import compare as run_compare  # deferred: keeps `ccsim --help` and `validate` light
-
     if hold not in ("service", "staffing"):
         _fail(f"--hold must be 'service' or 'staffing' (got {hold!r})")
     # `compare base.yaml scenarios/*.yaml` may name the baseline again: compare it once.
@@ -266,17 +248,96 @@ def compare(
             comp = run_compare(base, others, hold=hold, replications=replications, seed=seed, workers=workers, progress=tick)
         out_dir = out or (_default_out(f"compare-{base.name}") if report and not json_out else None)
         if out_dir is not None:
-            from simulator.output.report import write_compare_report  # deferred: keeps `ccsim --help` and `validate` light
-
             path = write_compare_report(comp, _prepare_out(out_dir))
     if json_out:
         sys.stdout.write(json.dumps(comp.to_json_dict(), allow_nan=False) + "\n")
         return
-    from simulator.studies.compare import print_comparison  # deferred: keeps `ccsim --help` and `validate` light
-
     print_comparison(comp, out_console)
     if out_dir is not None:
         out_console.print(f"Report written to [bold]{path}[/bold]")
+
+
+def print_comparison(comp: Comparison, console: Console) -> None:
+    """Rich tables: KPIs with paired differences, finance, attribution, and plain-language notes."""
+    cur = comp.baseline.scenario.currency
+    n = len(comp.baseline.replications)
+    for res in comp.results:
+        d = comp.differences[comp.differences["scenario"] == res.name]
+        share = float(comp.confidence.loc[comp.confidence["scenario"] == res.name, "share_cheaper"].iloc[0])
+        t = Table(title=f"{res.name} vs {comp.baseline.name} - hold {comp.hold}, {n} paired replications, seed {comp.baseline.seed}",
+                  caption=f"cheaper than the baseline in {pct(share, 0)} of replications (costs in {cur})")
+        for col in ("KPI", "baseline", "scenario", "difference", "95% CI of difference"):
+            t.add_column(col, justify="left" if col == "KPI" else "right")
+        for r in d.itertuples(index=False):
+            diff = lambda x: kpi_text(r.kpi, x, signed=True)  # noqa: B023, E731
+            t.add_row(r.kpi, kpi_text(r.kpi, r.baseline_mean), kpi_text(r.kpi, r.scenario_mean), diff(r.diff_mean),
+                      ci_text(r.diff_ci95_low, r.diff_ci95_high, diff, " .. ", None))
+        console.print(t)
+    console.print(_finance_table(comp))
+    if comp.attribution is not None:
+        a = Table(title=f"Attribution of the monthly saving (Shapley values, {cur} per month)")
+        for col in ("scenario", "change", "contribution / month", "95% CI", "share"):
+            a.add_column(col, justify="left" if col in ("scenario", "change") else "right")
+        for r in comp.attribution.itertuples(index=False):
+            signed = lambda x: number(x, 0, True, TEXT_MISSING)  # noqa: E731
+            a.add_row(r.scenario, r.lever, signed(r.contribution_month),
+                      ci_text(r.ci95_low, r.ci95_high, signed, " .. ", TEXT_MISSING), pct(r.share, 0, TEXT_MISSING))
+        console.print(a)
+        for name, meta in comp.attribution_meta.items():
+            console.print(f"Attribution for {name}: {meta['method']}, {meta['coalitions_simulated']} coalition runs of "
+                          f"{meta['replications']} replications x {meta['days']} day(s); 'residual' is the gap to the main run.",
+                          markup=False, highlight=False)
+    for note in notes(comp):
+        console.print(note, markup=False, highlight=False)
+
+
+def _months(x: float) -> str:
+    """A payback month; infinite when the saving never covers the investment."""
+    if math.isnan(x):
+        return TEXT_MISSING
+    return "never (36 months)" if math.isinf(x) else f"{int(x)}"
+
+
+def _finance_table(comp: Comparison) -> Table:
+    cur = comp.baseline.scenario.currency
+    f = Table(title=f"Savings and return ({cur}; positive = the scenario costs less; [95% CI])")
+    f.add_column("figure")
+    recs = comp.finance.to_dict("records")
+    for r in recs:
+        f.add_column(r["scenario"], justify="right")
+
+    def ci(r: dict, key: str, fmt: Callable[[float], str]) -> str:
+        if math.isnan(r[key]):
+            return TEXT_MISSING
+        return f"{fmt(r[key])} [{ci_text(r[key + '_ci95_low'], r[key + '_ci95_high'], fmt, ' .. ', None)}]"
+
+    def amount(x: float) -> str:
+        return number(x, 0, missing=TEXT_MISSING)
+
+    def share(x: float) -> str:  # thousands grouped: a 3-year ROI can pass 1,000%
+        return TEXT_MISSING if is_missing(x) else f"{number(100 * x, 0)}%"
+
+    def payback(r: dict) -> str:
+        pb = _months(r["payback_month"])
+        if not math.isinf(r["payback_month"]) and r["investment"] > 0:
+            pb += f" [{_months(r['payback_month_ci95_low'])} .. {_months(r['payback_month_ci95_high'])}]"
+        return pb
+
+    cheaper = dict(zip(comp.confidence["scenario"], comp.confidence["share_cheaper"]))
+    lines: list[tuple[str, Callable[[dict], str]]] = [
+        ("saving per simulated horizon", lambda r: ci(r, "savings_horizon", amount)),
+        ("saving per month", lambda r: ci(r, "savings_month", amount)),
+        ("saving per year", lambda r: ci(r, "savings_year", amount)),
+        ("investment (one-time)", lambda r: amount(r["investment"])),
+        ("running cost change / month", lambda r: f"{number(r['running_monthly'], 0, True, TEXT_MISSING)} (in the saving)"),
+        ("payback month", payback),
+        ("ROI over 3 years", lambda r: ci(r, "roi_3y", share)),
+        ("NPV over 3 years", lambda r: ci(r, "npv_3y", amount) + f" at {pct(r['discount_rate'], 0)}"),
+        ("cheaper in (replications)", lambda r: pct(cheaper[r["scenario"]], 0)),
+    ]
+    for label, fn in lines:
+        f.add_row(label, *[fn(r) for r in recs])
+    return f
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,10 +11,11 @@ import pytest
 from openpyxl import load_workbook
 
 from simulator import __version__
-from simulator.output.export import replay_volumes, slug
+from simulator.analysis.costs import horizon_days
 from simulator.model.build import cost_inputs
-from simulator.output.report import write_run_report
 from simulator.model.scenario import load_scenario, parse_scenario
+from simulator.output.export import slug
+from simulator.output.report import write_run_report
 from simulator.studies.simulate import simulate
 
 
@@ -42,7 +42,7 @@ def scenario_dict(**levers) -> dict:  # noqa: ANN003
 def report_dir(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     sc = parse_scenario(scenario_dict(ivr={"containment": 0.2, "per_minute": 0.03, "monthly_fee": 900},
                                       callback={"threshold_seconds": 30}))
-    res = simulate(sc)
+    res = simulate(sc, workers=1)
     out = tmp_path_factory.mktemp("report")
     write_run_report(res, out)
     return res, out
@@ -121,13 +121,11 @@ def test_metadata_and_resolved_scenario_reproduce_the_run(report_dir) -> None:  
     assert np.allclose(rerun.replications["total_cost"], res.replications["total_cost"])
 
 
-def test_replayed_volumes_price_to_the_simulated_costs(report_dir) -> None:  # noqa: ANN001
+def test_stored_volumes_price_to_the_simulated_costs(report_dir) -> None:  # noqa: ANN001
     res, _ = report_dir
-    vol = replay_volumes(res)
+    vol = res.volumes
     rates = cost_inputs(res.scenario)
     ivr = vol["ivr_minutes"] * rates.ivr_per_minute
-    from simulator.analysis.costs import horizon_days
-
     months = horizon_days(res.plan) / rates.working_days_per_month
     assert np.allclose(ivr + rates.ivr_monthly * months, res.costs["ivr"])
     assert (vol["outbound_minutes"] >= 0).all()

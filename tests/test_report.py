@@ -1,36 +1,35 @@
 """The HTML report: files written, plain-words summary, escaping, charts embedded, comparison parts.
 
-The comparison is built here from two real ``simulate()`` runs and hand-made finance/attribution
-frames (``build_comparison``), so these tests do not depend on ``simulator.compare``; one test goes
-through the real ``compare()`` when it exists.
+Reports are written from real, small results: a tiny two-type scenario simulated for two
+replications, and real ``compare()`` comparisons of it (module-scoped, shared by the tests).
 """
 
 from __future__ import annotations
 
-import math
+import dataclasses
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
-import numpy as np
-import pandas as pd
 import pytest
 
-from simulator.output.report import describe_levers, money, write_compare_report, write_run_report
 from simulator.model.scenario import parse_scenario
-from simulator.studies.simulate import simulate
-from simulator.analysis.stats import mean_ci, paired_difference
+from simulator.output.fmt import money
+from simulator.output.labels import describe_levers
+from simulator.output.report import write_compare_report, write_run_report
+from simulator.studies.compare import Comparison, compare
+from simulator.studies.simulate import SimulationResult, simulate
 
 EVIL = '<script>alert(1)</script> & "Acme"'
+IVR = {"containment": 0.3, "per_minute": 0.01, "investment": 24000}
 
 
 def tiny_dict(name: str = EVIL, **levers) -> dict:  # noqa: ANN003
-    """Two contact types, two single-skill groups, 4 hours, 3 replications: well under a second."""
+    """Two contact types, two single-skill groups, 4 hours, 2 replications: well under a second."""
     return {
         "name": name,
         "description": "Tiny <b>test</b> center & co",
         "seed": 5,
-        "replications": 3,
+        "replications": 2,
         "horizon": {"days": 1, "open": "08:00", "close": "12:00", "interval_minutes": 30},
         "arrivals": {"calls_per_day": 700},
         "contact_types": [
@@ -47,46 +46,23 @@ def tiny_dict(name: str = EVIL, **levers) -> dict:  # noqa: ANN003
     }
 
 
-def _months(res) -> np.ndarray:  # noqa: ANN001
-    from simulator.analysis.costs import horizon_days
-
-    return res.replications["total_cost"].to_numpy(float) * res.scenario.costs.working_days_per_month / horizon_days(res.plan)
-
-
-def build_comparison(base, results, hold: str = "staffing", attribution: bool = True):  # noqa: ANN001, ANN201
-    """A Comparison-like object with the agreed attributes, from real simulation results."""
-    rows, fin = [], []
-    for r in results:
-        for k in ("cost_per_call", "total_cost", "service_level", "asa_seconds", "abandonment_rate", "occupancy"):
-            d, lo, hi = paired_difference(base.replications[k].to_numpy(), r.replications[k].to_numpy())
-            rows.append({"scenario": r.name, "kpi": k, "baseline_mean": base.replications[k].mean(),
-                         "scenario_mean": r.replications[k].mean(), "diff_mean": d, "diff_ci95_low": lo, "diff_ci95_high": hi})
-        s, slo, shi = mean_ci(_months(base) - _months(r))
-        inv = 24000.0
-        pb = math.ceil(inv / s) if s > 0 else math.nan
-        fin.append({"scenario": r.name, "savings_month": s, "savings_month_ci95_low": slo, "savings_month_ci95_high": shi,
-                    "investment": inv, "running_monthly": 500.0, "payback_month": pb, "payback_month_ci95_low": pb - 1,
-                    "payback_month_ci95_high": pb + 2, "roi_3y": (36 * s - inv) / inv, "npv_3y": 30 * s - inv})
-    att = None
-    if attribution:
-        total = fin[-1]["savings_month"]
-        att = pd.DataFrame([{"scenario": results[-1].name, "lever": "ivr", "contribution_month": 0.7 * total},
-                            {"scenario": results[-1].name, "lever": "voip", "contribution_month": 0.3 * total}])
-    return SimpleNamespace(baseline=base, results=list(results), hold=hold, differences=pd.DataFrame(rows),
-                           finance=pd.DataFrame(fin), attribution=att, to_json_dict=lambda: {})
+@pytest.fixture(scope="module")
+def base_result() -> SimulationResult:
+    return simulate(parse_scenario(tiny_dict()), workers=1)
 
 
 @pytest.fixture(scope="module")
-def base_result():  # noqa: ANN201
-    return simulate(parse_scenario(tiny_dict()))
+def run_report(base_result: SimulationResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run report of the tiny center, written once; returns report.html's path."""
+    return write_run_report(base_result, tmp_path_factory.mktemp("run"))
 
 
 @pytest.fixture(scope="module")
-def compare_results(base_result):  # noqa: ANN001, ANN201
-    ivr = simulate(parse_scenario(tiny_dict("IVR <30%>", ivr={"containment": 0.3, "per_minute": 0.01, "investment": 24000})))
-    both = simulate(parse_scenario(tiny_dict("Combined & VoIP", ivr={"containment": 0.3, "per_minute": 0.01, "investment": 24000},
-                                             voip={"inbound_per_minute": 0.0085})))
-    return base_result, [ivr, both]
+def comparison() -> Comparison:
+    """The tiny baseline against an IVR scenario and a combined IVR + VoIP one (attributed to its levers)."""
+    ivr = parse_scenario(tiny_dict("IVR <30%>", ivr=IVR))
+    both = parse_scenario(tiny_dict("Combined & VoIP", ivr=IVR, voip={"inbound_per_minute": 0.0085}))
+    return compare(parse_scenario(tiny_dict()), [ivr, both], hold="staffing", workers=1)
 
 
 def _assert_escaped(text: str) -> None:
@@ -96,17 +72,17 @@ def _assert_escaped(text: str) -> None:
     assert "billing<x>" not in text and "team <A>" not in text
 
 
-def test_run_report_writes_every_file(tmp_path: Path, base_result) -> None:  # noqa: ANN001
-    path = write_run_report(base_result, tmp_path)
-    assert path == tmp_path / "report.html"
-    names = {p.name for p in tmp_path.iterdir()}
+def test_run_report_writes_every_file(run_report: Path) -> None:
+    out = run_report.parent
+    assert run_report == out / "report.html"
+    names = {p.name for p in out.iterdir()}
     for f in ("report.html", "report.xlsx", "summary.csv", "intervals.csv", "cost_breakdown.csv", "metadata.json", "scenarios"):
         assert f in names, f"{f} missing from {sorted(names)}"
-    assert len(list((tmp_path / "scenarios").glob("*.yaml"))) == 1
+    assert len(list((out / "scenarios").glob("*.yaml"))) == 1
 
 
-def test_run_report_html_content(tmp_path: Path, base_result) -> None:  # noqa: ANN001
-    text = write_run_report(base_result, tmp_path).read_text(encoding="utf-8")
+def test_run_report_html_content(run_report: Path, base_result: SimulationResult) -> None:
+    text = run_report.read_text(encoding="utf-8")
     _assert_escaped(text)
     # Self-contained: images embedded, nothing fetched from elsewhere, no scripts at all.
     assert len(re.findall(r'src="data:image/png;base64,', text)) >= 4
@@ -119,6 +95,7 @@ def test_run_report_html_content(tmp_path: Path, base_result) -> None:  # noqa: 
     cpc = base_result.metrics().loc["cost_per_call", "mean"]
     assert f"A call answered by an agent costs <b>{money(cpc, 'USD')}</b>" in text
     assert "Assumptions that drive the result" in text and "Erlang A" in text
+    assert "interval × contact-type cells the simulation is within" in text
 
 
 def test_run_report_shows_input_warnings(tmp_path: Path) -> None:
@@ -128,13 +105,13 @@ def test_run_report_shows_input_warnings(tmp_path: Path) -> None:
     assert "Inputs outside common industry ranges" in text and "costs.shrinkage" in text
 
 
-def test_compare_report_summary_charts_and_note(tmp_path: Path, compare_results) -> None:  # noqa: ANN001
-    base, results = compare_results
-    comp = build_comparison(base, results)
+def test_compare_report_summary_charts_and_note(tmp_path: Path, comparison: Comparison) -> None:
+    ivr, both = comparison.results
     # Force the "cost per call up, total cost down" case for the IVR scenario.
-    diff = comp.differences
-    diff.loc[(diff.scenario == results[0].name) & (diff.kpi == "cost_per_call"), "diff_mean"] = 0.25
-    diff.loc[(diff.scenario == results[0].name) & (diff.kpi == "total_cost"), "diff_mean"] = -100.0
+    diff = comparison.differences.copy()
+    diff.loc[(diff.scenario == ivr.name) & (diff.kpi == "cost_per_call"), "diff_mean"] = 0.25
+    diff.loc[(diff.scenario == ivr.name) & (diff.kpi == "total_cost"), "diff_mean"] = -100.0
+    comp = dataclasses.replace(comparison, differences=diff)
     text = write_compare_report(comp, tmp_path).read_text(encoding="utf-8")
     _assert_escaped(text)
     assert "IVR &lt;30%&gt;" in text and "Combined &amp; VoIP" in text
@@ -147,34 +124,28 @@ def test_compare_report_summary_charts_and_note(tmp_path: Path, compare_results)
         assert title in text, title
     assert len(re.findall(r'src="data:image/png;base64,', text)) >= 7
     assert "Savings and return" in text and "Saving attributed to each lever" in text
+    # The Erlang A cross-check has rows: both contact types of the tiny center are Erlang-A-like.
+    assert "interval × contact-type cells the simulation is within" in text
     for f in ("differences.csv", "finance.csv", "attribution.csv", "report.xlsx"):
         assert (tmp_path / f).exists(), f
     assert len(list((tmp_path / "scenarios").glob("*.yaml"))) == 3
 
 
-def test_compare_report_without_finance_or_attribution(tmp_path: Path, compare_results) -> None:  # noqa: ANN001
-    base, results = compare_results
-    comp = SimpleNamespace(baseline=base, results=results, hold="service", differences=None, finance=None, attribution=None)
+def test_compare_report_with_service_held_and_no_attribution(tmp_path: Path) -> None:
+    ivr = parse_scenario(tiny_dict("IVR <30%>", ivr=IVR))
+    comp = compare(parse_scenario(tiny_dict()), [ivr], hold="service", workers=1, attribution=False)
     text = write_compare_report(comp, tmp_path).read_text(encoding="utf-8")
     assert "Executive summary" in text and "Payback over 36 months" in text
     assert "re-staffed to meet the service target" in text
+    assert "Saving attributed to each lever" not in text and not (tmp_path / "attribution.csv").exists()
+    assert "--hold service" in text
 
 
-def test_describe_levers_and_money(compare_results) -> None:  # noqa: ANN001
-    base, (ivr, both) = compare_results
+def test_describe_levers_and_money(comparison: Comparison) -> None:
+    base, (ivr, both) = comparison.baseline, comparison.results
     assert describe_levers(ivr.scenario, base.scenario) == ["IVR containment of 30%"]
     assert describe_levers(both.scenario, ivr.scenario) == ["VoIP telephony at $0.0085/min"]
     assert money(1234.5, "USD") == "$1,234" or money(1234.5, "USD") == "$1,235"
     assert money(4.625, "EUR").startswith("€4.6")
     assert money(-12.0, "CHF") == "−12.00 CHF"
     assert money(float("nan"), "USD") == "–"
-
-
-def test_report_through_real_compare(tmp_path: Path) -> None:
-    compare_mod = pytest.importorskip("simulator.compare", reason="simulator.compare not written yet")
-    base = parse_scenario(tiny_dict("Base"))
-    lever = parse_scenario(tiny_dict("IVR 30%", ivr={"containment": 0.3, "per_minute": 0.01, "investment": 24000}))
-    comp = compare_mod.compare(base, [lever], hold="staffing", replications=2, workers=1)
-    text = write_compare_report(comp, tmp_path).read_text(encoding="utf-8")
-    assert "Executive summary" in text and "IVR containment of 30%" in text
-    assert (tmp_path / "report.xlsx").exists()

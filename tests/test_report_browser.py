@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from simulator.output.report import write_compare_report, write_run_report
-from simulator.model.scenario import parse_scenario
-from simulator.studies.simulate import simulate
+from simulator.studies.compare import Comparison
+from simulator.studies.simulate import SimulationResult
 
-from test_report import EVIL, build_comparison, tiny_dict
+from test_report import EVIL, base_result, comparison  # noqa: F401 - the module-scoped results of the report tests
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("chromium-browser") or "") if p and Path(p).exists()), None)
 CHROMEDRIVER = next((p for p in ("/usr/bin/chromedriver", shutil.which("chromedriver") or "") if p and Path(p).exists()), None)
@@ -109,19 +109,16 @@ def _has_selenium() -> bool:
     return True
 
 
-def test_run_report_renders_in_chromium(tmp_path: Path) -> None:
-    res = simulate(parse_scenario(tiny_dict()))
+def test_run_report_renders_in_chromium(tmp_path: Path, base_result: SimulationResult) -> None:  # noqa: F811
     out = tmp_path / "run"
     out.mkdir()
-    html = write_run_report(res, out)
+    html = write_run_report(base_result, out)
     _check(html, tmp_path, "run-report.png")
 
 
-def test_compare_report_renders_in_chromium(tmp_path: Path) -> None:
-    base = simulate(parse_scenario(tiny_dict()))
-    ivr = simulate(parse_scenario(tiny_dict("IVR <30%>", ivr={"containment": 0.3, "investment": 24000})))
+def test_compare_report_renders_in_chromium(tmp_path: Path, comparison: Comparison) -> None:  # noqa: F811
     out = tmp_path / "compare"
     out.mkdir()
-    html = write_compare_report(build_comparison(base, [ivr]), out)
+    html = write_compare_report(comparison, out)
     assert EVIL not in html.read_text(encoding="utf-8")
     _check(html, tmp_path, "compare-report.png")

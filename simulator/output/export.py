@@ -3,7 +3,7 @@
 The workbook holds the same tables as the CSV files plus a **Cost model** sheet whose figures are
 live Excel formulas over input cells (agent-hours x wage x loading, minutes x rate, ...). The
 inputs are the simulated volumes (means over replications) and the scenario's rates; the formulas
-are those of ``simulator.costs``, so a consultant can audit a figure and change a rate in Excel.
+are those of ``simulator.analysis.costs``, so a consultant can audit a figure and change a rate in Excel.
 Because every cost is linear in the volumes, the formulas applied to mean volumes reproduce the
 mean simulated cost (the vendor's minimum monthly commitment, a ``MAX``, is the one exception; the
 sheet shows the simulated figure next to the formula so any gap is visible).
@@ -18,18 +18,22 @@ import sys
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-from simulator.analysis.costs import COST_COMPONENTS, horizon_days, usage_volumes
+from simulator.core.version import __version__
+from simulator.analysis.costs import COST_COMPONENTS, horizon_days
 from simulator.analysis.kpis import staffed_seconds_per_interval
+from simulator.analysis.stats import mean_ci
 from simulator.model.build import CostInputs, cost_inputs
 from simulator.model.scenario import scenario_to_yaml
+from simulator.studies.simulate import SimulationResult
 
 
 def slug(name: str) -> str:
@@ -40,46 +44,29 @@ def slug(name: str) -> str:
     return s.strip("-")[:60] or "scenario"
 
 
-# ---------------------------------------------------------------- volumes behind the costs
-def replay_volumes(result) -> pd.DataFrame:  # noqa: ANN001 - SimulationResult
-    """Re-run the replications (identical: same seed tree) and collect their usage volumes."""
-    from simulator.engine.callcenter import simulate_replication  # deferred: replay path (issue 8: to remove)
-    from simulator.model.streams import replication_streams  # deferred: replay path (issue 8: to remove)
-
-    if getattr(result, "volumes", None) is not None:
-        return result.volumes
-    rows = []
-    for r in result.replications.index:
-        recs = simulate_replication(result.plan, replication_streams(result.seed, int(r)))
-        rows.append(usage_volumes(recs, result.plan))
-    return pd.DataFrame(rows, index=result.replications.index)
-
-
 # ---------------------------------------------------------------- tables
-def summary_frame(results: Sequence) -> pd.DataFrame:
-    """KPIs of every scenario, long format: scenario, kpi, mean, ci95_low, ci95_high."""
+def _stacked(results: Sequence[SimulationResult], frame: Callable[[SimulationResult], pd.DataFrame]) -> pd.DataFrame:
+    """One frame per scenario, stacked, with the scenario's name as the first column."""
     parts = []
     for res in results:
-        m = res.metrics()[["mean", "ci95_low", "ci95_high"]].copy()
-        m.insert(0, "kpi", m.index)
-        m.insert(0, "scenario", res.name)
-        parts.append(m.reset_index(drop=True))
-    return pd.concat(parts, ignore_index=True)
-
-
-def intervals_frame(results: Sequence) -> pd.DataFrame:
-    parts = []
-    for res in results:
-        df = res.interval_summary()
+        df = frame(res)
         df.insert(0, "scenario", res.name)
         parts.append(df)
     return pd.concat(parts, ignore_index=True)
 
 
-def cost_breakdown_frame(results: Sequence) -> pd.DataFrame:
-    """scenario, component, mean and 95% CI over the horizon, per answered call, share of total."""
-    from simulator.analysis.stats import mean_ci  # deferred: replay path (issue 8: to remove)
+def summary_frame(results: Sequence[SimulationResult]) -> pd.DataFrame:
+    """KPIs of every scenario, long format: scenario, kpi, mean, ci95_low, ci95_high."""
+    return _stacked(results, lambda res: res.metrics()[["mean", "ci95_low", "ci95_high"]].rename_axis("kpi").reset_index())
 
+
+def intervals_frame(results: Sequence[SimulationResult]) -> pd.DataFrame:
+    """Every scenario's ``interval_summary()``."""
+    return _stacked(results, SimulationResult.interval_summary)
+
+
+def cost_breakdown_frame(results: Sequence[SimulationResult]) -> pd.DataFrame:
+    """scenario, component, mean and 95% CI over the horizon, per answered call, share of total."""
     rows = []
     for res in results:
         total = float(res.costs["total_cost"].mean())
@@ -94,13 +81,9 @@ def cost_breakdown_frame(results: Sequence) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def replications_frame(results: Sequence) -> pd.DataFrame:
-    parts = []
-    for res in results:
-        df = res.replications.join(res.costs.drop(columns=["total_cost"]), how="left").reset_index()
-        df.insert(0, "scenario", res.name)
-        parts.append(df)
-    return pd.concat(parts, ignore_index=True)
+def replications_frame(results: Sequence[SimulationResult]) -> pd.DataFrame:
+    """Every replication of every scenario: its KPIs and cost components."""
+    return _stacked(results, lambda res: res.replications.join(res.costs.drop(columns=["total_cost"]), how="left").reset_index())
 
 
 # ---------------------------------------------------------------- the live cost model
@@ -118,8 +101,8 @@ class CostModelColumn:
     simulated: dict[str, float]  # mean simulated components and total_cost
 
 
-def cost_model_column(result, volumes: pd.DataFrame | None = None) -> CostModelColumn:  # noqa: ANN001
-    vol = volumes if volumes is not None else replay_volumes(result)
+def cost_model_column(result: SimulationResult) -> CostModelColumn:
+    """The Cost model sheet's column of one run: its mean usage volumes, staffed hours and rates."""
     staffed = float(staffed_seconds_per_interval(result.plan).sum()) / 3600.0
     return CostModelColumn(
         scenario=result.name,
@@ -127,7 +110,7 @@ def cost_model_column(result, volumes: pd.DataFrame | None = None) -> CostModelC
         days=horizon_days(result.plan),
         staffed_hours=staffed,
         calls_answered=float(result.replications["calls_answered"].mean()),
-        volumes={k: float(v) for k, v in vol.mean().items()},
+        volumes={k: float(v) for k, v in result.volumes.mean().items()},
         rates=cost_inputs(result.scenario),
         simulated={k: float(v) for k, v in result.costs.mean().items()},
     )
@@ -209,7 +192,7 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 INPUT_FONT = Font(color="0000CC")
 
 
-def _write_cost_model(ws, columns: Sequence[CostModelColumn]) -> None:  # noqa: ANN001
+def _write_cost_model(ws: Worksheet, columns: Sequence[CostModelColumn]) -> None:
     cur = columns[0].currency if columns else ""
     ws["A1"] = "Cost model: blue cells on yellow are inputs; every other figure is a live formula. Change an input to see its effect."
     ws["A1"].font = Font(bold=True, size=12)
@@ -265,7 +248,7 @@ def _write_cost_model(ws, columns: Sequence[CostModelColumn]) -> None:  # noqa: 
     ws.freeze_panes = "C4"
 
 
-def _write_table(ws, df: pd.DataFrame, title: str | None = None) -> None:  # noqa: ANN001
+def _write_table(ws: Worksheet, df: pd.DataFrame, title: str | None = None) -> None:
     if title:
         ws.append([title])
         ws["A1"].font = Font(bold=True, size=12)
@@ -324,7 +307,7 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame], cost_columns: Se
     wb = Workbook()
     wb.remove(wb.active)
     names = list(sheet_order) or list(tables)
-    for i, name in enumerate(names):
+    for name in names:
         if name == "Cost model":
             _write_cost_model(wb.create_sheet("Cost model"), cost_columns)
             continue
@@ -339,7 +322,7 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame], cost_columns: Se
 
 
 # ---------------------------------------------------------------- files
-def write_scenarios(out_dir: Path, results: Sequence) -> dict[str, str]:
+def write_scenarios(out_dir: Path, results: Sequence[SimulationResult]) -> dict[str, str]:
     """The fully resolved scenarios (levers, extends and optimized staffing applied) as YAML."""
     folder = out_dir / "scenarios"
     folder.mkdir(exist_ok=True)
@@ -356,9 +339,8 @@ def write_scenarios(out_dir: Path, results: Sequence) -> dict[str, str]:
     return used
 
 
-def run_metadata(results: Sequence, kind: str, files: dict[str, str], extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    from simulator.core.version import __version__  # deferred: kept where it was used
-
+def run_metadata(results: Sequence[SimulationResult], kind: str, files: dict[str, str],
+                 extra: dict[str, Any] | None = None) -> dict[str, Any]:
     base = results[0]
     reps = int(len(base.replications))
     meta: dict[str, Any] = {
@@ -411,16 +393,3 @@ def _json_default(o: Any) -> Any:
     if hasattr(o, "__dataclass_fields__"):
         return asdict(o)
     return str(o)
-
-
-def clean_for_json(obj: Any) -> Any:
-    """Replace NaN/inf by None recursively (JSON has no NaN)."""
-    if isinstance(obj, dict):
-        return {str(k): clean_for_json(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [clean_for_json(v) for v in obj]
-    if isinstance(obj, (float, np.floating)):
-        return float(obj) if np.isfinite(obj) else None
-    if isinstance(obj, np.integer):
-        return int(obj)
-    return obj

@@ -287,96 +287,6 @@ def _finance(base: SimulationResult, results: list[SimulationResult]) -> tuple[p
     return pd.DataFrame(rows), pd.DataFrame(paths)
 
 
-# ---------------------------------------------------------------- printing (called by the CLI)
-_PCT = ("service_level", "abandonment_rate", "occupancy")
-
-
-def _fmt(kpi: str, x: float | None, cur: str = "", signed: bool = False) -> str:
-    if x is None or (isinstance(x, float) and (math.isnan(x))):
-        return "-"
-    sign = "+" if signed else ""
-    if kpi in _PCT:
-        return f"{100 * x:{sign}.1f}%" if not signed else f"{100 * x:+.1f} pt"
-    if "cost" in kpi or kpi in COST_COMPONENTS:
-        return f"{x:{sign},.2f}"
-    if kpi.endswith("_seconds"):
-        return f"{x:{sign},.1f} s"
-    return f"{x:{sign},.1f}"
-
-
-def _months(x: float) -> str:
-    if x is None or math.isnan(x):
-        return "-"
-    return "never (36 months)" if math.isinf(x) else f"{int(x)}"
-
-
-def print_comparison(comp: Comparison, console) -> None:  # noqa: ANN001 - a rich Console
-    """Rich tables: KPIs with paired differences, finance, attribution, and plain-language notes."""
-    from rich.table import Table
-
-    cur = comp.baseline.scenario.currency
-    n = len(comp.baseline.replications)
-    for res in comp.results:
-        d = comp.differences[comp.differences["scenario"] == res.name]
-        share = float(comp.confidence.loc[comp.confidence["scenario"] == res.name, "share_cheaper"].iloc[0])
-        t = Table(title=f"{res.name} vs {comp.baseline.name} - hold {comp.hold}, {n} paired replications, seed {comp.baseline.seed}",
-                  caption=f"cheaper than the baseline in {share:.0%} of replications (costs in {cur})")
-        for col in ("KPI", "baseline", "scenario", "difference", "95% CI of difference"):
-            t.add_column(col, justify="left" if col == "KPI" else "right")
-        for r in d.itertuples(index=False):
-            t.add_row(r.kpi, _fmt(r.kpi, r.baseline_mean), _fmt(r.kpi, r.scenario_mean), _fmt(r.kpi, r.diff_mean, signed=True),
-                      f"{_fmt(r.kpi, r.diff_ci95_low, signed=True)} .. {_fmt(r.kpi, r.diff_ci95_high, signed=True)}")
-        console.print(t)
-    f = Table(title=f"Savings and return ({cur}; positive = the scenario costs less; [95% CI])")
-    f.add_column("figure")
-    recs = comp.finance.to_dict("records")
-    for r in recs:
-        f.add_column(r["scenario"], justify="right")
-
-    def ci(r: dict, key: str, pct: bool = False) -> str:
-        k = (lambda v: f"{100 * v:,.0f}%") if pct else (lambda v: f"{v:,.0f}")
-        if r[key] is None or math.isnan(r[key]):
-            return "-"
-        return f"{k(r[key])} [{k(r[key + '_ci95_low'])} .. {k(r[key + '_ci95_high'])}]"
-
-    def payback(r: dict) -> str:
-        pb = _months(r["payback_month"])
-        if not math.isinf(r["payback_month"]) and r["investment"] > 0:
-            pb += f" [{_months(r['payback_month_ci95_low'])} .. {_months(r['payback_month_ci95_high'])}]"
-        return pb
-
-    share = dict(zip(comp.confidence["scenario"], comp.confidence["share_cheaper"]))
-    lines = [
-        ("saving per simulated horizon", lambda r: ci(r, "savings_horizon")),
-        ("saving per month", lambda r: ci(r, "savings_month")),
-        ("saving per year", lambda r: ci(r, "savings_year")),
-        ("investment (one-time)", lambda r: f"{r['investment']:,.0f}"),
-        ("running cost change / month", lambda r: f"{r['running_monthly']:+,.0f} (in the saving)"),
-        ("payback month", payback),
-        ("ROI over 3 years", lambda r: ci(r, "roi_3y", pct=True)),
-        ("NPV over 3 years", lambda r: ci(r, "npv_3y") + f" at {r['discount_rate']:.0%}"),
-        ("cheaper in (replications)", lambda r: f"{share[r['scenario']]:.0%}"),
-    ]
-    for label, fn in lines:
-        f.add_row(label, *[fn(r) for r in recs])
-    console.print(f)
-    if comp.attribution is not None:
-        a = Table(title=f"Attribution of the monthly saving (Shapley values, {cur} per month)")
-        for col in ("scenario", "change", "contribution / month", "95% CI", "share"):
-            a.add_column(col, justify="left" if col in ("scenario", "change") else "right")
-        for r in comp.attribution.itertuples(index=False):
-            a.add_row(r.scenario, r.lever, f"{r.contribution_month:+,.0f}",
-                      "-" if math.isnan(r.ci95_low) else f"{r.ci95_low:+,.0f} .. {r.ci95_high:+,.0f}",
-                      "-" if math.isnan(r.share) else f"{r.share:.0%}")
-        console.print(a)
-        for name, meta in comp.attribution_meta.items():
-            console.print(f"Attribution for {name}: {meta['method']}, {meta['coalitions_simulated']} coalition runs of "
-                          f"{meta['replications']} replications x {meta['days']} day(s); 'residual' is the gap to the main run.",
-                          markup=False, highlight=False)
-    for note in notes(comp):
-        console.print(note, markup=False, highlight=False)
-
-
 def notes(comp: Comparison) -> list[str]:
     """Plain-language remarks the reports must make (SPEC: cost per call up while total cost down)."""
     out = []
@@ -390,4 +300,4 @@ def notes(comp: Comparison) -> list[str]:
     return out
 
 
-__all__ = ["Comparison", "compare", "print_comparison", "notes", "HOLDS"]
+__all__ = ["Comparison", "compare", "notes", "HOLDS"]

@@ -1,0 +1,265 @@
+"""The report of a comparison: baseline against lever scenarios, with savings, payback and attribution.
+
+``write_compare_report(comparison, out_dir)`` writes into an existing, empty folder: report.html,
+the CSV tables (summary, intervals, cost breakdown, replications, differences, finance,
+attribution, assumptions, validity, warnings), report.xlsx, the resolved scenarios and
+metadata.json. Figures come from ``Comparison`` as ``simulator.studies.compare`` computed them.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from simulator.analysis.kpis import WAIT_BINS
+from simulator.analysis.validity import InputWarning, input_warnings, validity_table
+from simulator.output import charts
+from simulator.output.export import cost_breakdown_frame, intervals_frame, replications_frame, summary_frame
+from simulator.output.fmt import ci_text, kpi_kind, kpi_value, money, pct, points
+from simulator.output.labels import describe_levers, lever_label
+from simulator.output.report.files import files_html, scenario_files, write_data
+from simulator.output.report.page import WIDE_FROM, esc, figure, header, summary_box, table, write_page
+from simulator.output.report.sections import (
+    KPI_ROWS,
+    assumptions_frame,
+    assumptions_html,
+    cost_table,
+    interval_table_html,
+    metric,
+    months_factor,
+    per_answered_call,
+    validity_html,
+    warnings_html,
+)
+from simulator.output.report.summary import PAYBACK_MONTHS, compare_summary, difference, scenario_finance
+from simulator.studies.compare import Comparison
+from simulator.studies.simulate import SimulationResult
+
+LOWER_IS_BETTER = {"cost_per_call", "cost_per_contact", "cost_per_resolved_contact", "total_cost", "asa_seconds",
+                   "abandonment_rate", "calls_abandoned", "repeat_contacts"}
+
+Finance = dict[str, dict[str, float]]
+
+
+def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
+    """Write the report of a comparison into ``out_dir`` (existing, empty); return report.html's path."""
+    out_dir = Path(out_dir)
+    base, others = comparison.baseline, comparison.results
+    results = [base, *others]
+    cur = base.scenario.currency
+    colors = charts.scenario_colors([r.name for r in results], baseline=base.name)
+    validities = {r.name: validity_table(r, r.type_counts) for r in results}
+    fins = scenario_finance(comparison)
+    warn_pairs: list[tuple[str, InputWarning]] = []
+    seen: set[tuple[str, str]] = set()
+    for r in results:
+        for w in input_warnings(r.scenario, r.metrics(), r.interval_summary()):
+            if (w.field, w.value) in seen:
+                continue
+            seen.add((w.field, w.value))
+            warn_pairs.append((r.name, w))
+
+    # ---- data files
+    tables: dict[str, pd.DataFrame] = {
+        "summary": summary_frame(results),
+        "intervals": intervals_frame(results),
+        "cost_breakdown": cost_breakdown_frame(results),
+        "replications": replications_frame(results),
+        "differences": comparison.differences,
+        "finance": comparison.finance,
+    }
+    if comparison.attribution is not None:
+        tables["attribution"] = comparison.attribution
+    tables["assumptions"] = assumptions_frame(results)
+    tables["validity"] = pd.concat([v.table.assign(scenario=n) for n, v in validities.items()], ignore_index=True)
+    tables["warnings"] = pd.DataFrame([{"scenario": s, "field": w.field, "value": w.value, "message": w.message} for s, w in warn_pairs],
+                                      columns=["scenario", "field", "value", "message"])
+    files = write_data(out_dir, results, tables, "compare", {"hold": comparison.hold})
+
+    # ---- executive summary
+    bullets, notes = compare_summary(comparison, fins)
+    body = [header("Call-center what-if comparison", f"{base.name} vs {len(others)} scenario(s)", base.scenario.description,
+                   f"{len(base.replications)} replications per scenario · seed {base.seed} · common random numbers · "
+                   f"hold {esc(comparison.hold)} · currency {esc(cur)} · written {datetime.now().strftime('%Y-%m-%d %H:%M')} by ccsim")]
+    body.append(summary_box(bullets))
+    legend = " ".join(f'<span><span class="swatch" style="background:{colors[r.name]}"></span>{esc(r.name)}</span>&nbsp;&nbsp;'
+                      for r in results)
+    body.append(f'<p class="meta">Colours: {legend}</p>')
+    if notes:
+        body.append('<div class="note"><b>Read with care</b><ul>' + "".join(f"<li>{n}</li>" for n in notes) + "</ul></div>")
+    body.append(warnings_html(warn_pairs))
+
+    # ---- charts
+    body.append("<h2>Charts</h2>")
+    body += _charts(comparison, fins, colors)
+
+    # ---- tables
+    body.append("<h2>Scenario results</h2>")
+    body.append(_kpi_table(comparison))
+    body.append("<h3>Savings and return</h3>")
+    body.append(_finance_table(others, fins, cur))
+    att = comparison.attribution
+    if att is not None and not att.empty:
+        body.append("<h3>Saving attributed to each lever</h3>")
+        body.append(_attribution_table(att, cur))
+    body.append("<h3>Cost breakdown</h3>")
+    body.append(cost_table(results, cur))
+    body.append("<h2>Assumptions that drive the result</h2><p class=\"caption\">Highlighted cells differ from the baseline.</p>")
+    body.append(assumptions_html(results))
+    body.append("<h2>Per interval</h2>")
+    for r in results:
+        body.append(f"<details><summary>{esc(r.name)}</summary>{interval_table_html(r.interval_summary())}</details>")
+    body.append("<h2>Can we trust it? Erlang A cross-check</h2>")
+    for r in results:
+        body.append(validity_html(r.name, validities[r.name], True))
+    reps = len(base.replications)
+    body.append(files_html(files, f"ccsim compare {' '.join(scenario_files(files))} --hold {comparison.hold} --seed {base.seed} "
+                                  f"--replications {reps}"))
+    return write_page(out_dir, f"ccsim – {base.name} comparison", body)
+
+
+# ---------------------------------------------------------------- charts
+def _charts(comp: Comparison, fins: Finance, colors: dict[str, str]) -> list[str]:
+    base, others = comp.baseline, comp.results
+    results = [base, *others]
+    cur = base.scenario.currency
+    out = []
+    summ = pd.DataFrame(index=[r.name for r in results])
+    for kpi in ("cost_per_call", "total_cost"):
+        vals = [metric(r, kpi) for r in results]
+        summ[f"{kpi}_mean"] = [v[0] for v in vals]
+        summ[f"{kpi}_lo"] = [v[1] for v in vals]
+        summ[f"{kpi}_hi"] = [v[2] for v in vals]
+    out.append(figure(charts.cost_kpi_bars(summ, colors, cur), "Cost per call and total cost by scenario",
+                      "Bars are means over replications; whiskers are 95% confidence intervals."))
+    per_call = pd.DataFrame([per_answered_call(r) for r in results], index=[r.name for r in results])
+    out.append(figure(charts.cost_breakdown_bars(per_call, cur, per="answered call"), "Cost breakdown per answered call"))
+    combined = _combined(comp)
+    if combined is not None:
+        base_cost_month = float(base.costs["total_cost"].mean()) * months_factor(base)
+        steps = _waterfall_steps(comp, combined, fins)
+        end = float(combined.costs["total_cost"].mean()) * months_factor(combined)
+        if steps:
+            gap = (base_cost_month - end) - sum(s for _, s in steps)
+            if abs(gap) > 0.005 * max(1.0, abs(base_cost_month - end)):
+                steps.append(("interaction & other", gap))
+            out.append(figure(charts.savings_waterfall("baseline", base_cost_month, steps, combined.name, cur,
+                                                       end_color=colors.get(combined.name)),
+                              "Savings by lever: baseline to combined scenario",
+                              "Monthly cost, starting from the baseline; each green step is one lever's saving, "
+                              "red steps add cost; the last bar is the combined scenario."))
+    lines = {r.name: {"monthly": fins[r.name]["savings_month"], "low": fins[r.name]["savings_month_ci95_low"],
+                      "high": fins[r.name]["savings_month_ci95_high"], "investment": fins[r.name]["investment"],
+                      "payback": fins[r.name]["payback_month"]} for r in others}
+    payback_caption = ("Lines: cumulative saving (shaded: 95% CI). Dashed: one-time investment. "
+                       "Where a line crosses its investment, the lever has paid for itself.")
+    if charts.payback_zoomed(lines, PAYBACK_MONTHS):
+        payback_caption = ("Lines: cumulative saving" + ("" if len(lines) > charts.MANY else " (shaded: 95% CI)")
+                           + ". Right: the first months, with each one-time investment dashed and a dot "
+                           "where the saving covers it (payback); the legend gives the payback month, largest saving first.")
+    out.append(figure(charts.payback_chart(lines, colors, cur, PAYBACK_MONTHS), "Payback over 36 months", payback_caption))
+    ivs = {r.name: r.interval_summary() for r in results}
+    t = base.scenario.service_target
+    out.append(figure(charts.interval_service(ivs, colors, t.answer_within_seconds, t.fraction), "Service by interval"))
+    out.append(figure(charts.agents_by_interval(ivs, colors, offered=ivs[base.name]),
+                      "Agents by interval: baseline against scenarios",
+                      "Lines: agents on the phones; light bars: calls offered to agents in the baseline."))
+    out.append(figure(charts.wait_distribution({r.name: r.wait_hist for r in results}, WAIT_BINS, colors, t.answer_within_seconds),
+                      "Distribution of waiting times"))
+    return out
+
+
+def _combined(comp: Comparison) -> SimulationResult | None:
+    """The scenario that combines the most levers (ties: a name with 'combined', else the last)."""
+    if not comp.results:
+        return None
+    base = comp.baseline.scenario
+    scored = [(len(describe_levers(r.scenario, base)), "combin" in r.name.lower(), i, r) for i, r in enumerate(comp.results)]
+    return max(scored, key=lambda t: (t[0], t[1], t[2]))[3]
+
+
+def _waterfall_steps(comp: Comparison, combined: SimulationResult, fins: Finance) -> list[tuple[str, float]]:
+    """(label, monthly saving) per lever of the combined scenario: its attribution, or else the
+    savings of the one-lever scenarios whose lever it sets."""
+    if comp.attribution is not None:
+        att = comp.attribution[comp.attribution["scenario"] == combined.name]
+        steps = [(lever_label(r.lever), float(r.contribution_month)) for r in att.itertuples()
+                 if np.isfinite(float(r.contribution_month))]
+        if steps:
+            return steps
+    base = comp.baseline.scenario
+    want = set(describe_levers(combined.scenario, base))
+    steps = []
+    for r in comp.results:
+        if r is combined:
+            continue
+        lv = describe_levers(r.scenario, base)
+        if len(lv) == 1 and (lv[0] in want or not want):
+            steps.append((lv[0], fins[r.name]["savings_month"]))
+    return steps
+
+
+# ---------------------------------------------------------------- tables
+def _kpi_table(comp: Comparison) -> str:
+    base, others = comp.baseline, comp.results
+    cur = base.scenario.currency
+    head = ["KPI", f"{esc(base.name)}<br><small>baseline</small>"] + [f"{esc(r.name)}<br><small>difference (95% CI)</small>" for r in others]
+    rows = []
+    for k in KPI_ROWS:
+        if k not in base.replications:
+            continue
+        cells = [esc(k.replace("_", " ")), kpi_value(k, metric(base, k)[0], cur)]
+        for r in others:
+            d, lo, hi = difference(comp, r.name, k)
+            f = points if kpi_kind(k) == "percent" else (lambda x: ("+" if x >= 0 else "") + kpi_value(k, x, cur))  # noqa: B023
+            sig = np.isfinite(lo) and np.isfinite(hi) and (lo > 0 or hi < 0)
+            better = (d < 0) == (k in LOWER_IS_BETTER) if k in LOWER_IS_BETTER or k == "service_level" else None
+            cls = ("pos" if better else "neg") if sig and better is not None else ""
+            ci = f"<br><small>{esc(ci_text(lo, hi, f))}</small>" if np.isfinite(lo) else ""
+            cells.append(f'<span class="{cls}">{kpi_value(k, metric(r, k)[0], cur)} ({f(d)})</span>{ci}')
+        rows.append(cells)
+    return table(head, rows, wide=1 + len(others) >= WIDE_FROM)
+
+
+def _finance_table(others: list[SimulationResult], fins: Finance, cur: str) -> str:
+    def m0(x: float) -> str:
+        return money(x, cur, 0)
+
+    def months(x: float) -> str:
+        return f"{math.ceil(x)}"
+
+    rows = []
+    for r in others:
+        f = fins[r.name]
+
+        def ci(a: str, fmt) -> str:  # noqa: ANN001
+            text = ci_text(f[f"{a}_ci95_low"], f[f"{a}_ci95_high"], fmt)  # noqa: B023
+            return f"<br><small>{esc(text)}</small>" if text else ""
+
+        pb = f["payback_month"]
+        pb_text = "never" if not np.isfinite(pb) else ("immediate" if pb <= 0 else months(pb))
+        rows.append((
+            esc(r.name), m0(f["savings_month"]) + ci("savings_month", m0), m0(f["investment"]), m0(f["running_monthly"]),
+            pb_text + ci("payback_month", months), pct(f["roi_3y"], 0) + ci("roi_3y", lambda x: pct(x, 0)),
+            m0(f["npv_3y"]) + ci("npv_3y", m0),
+        ))
+    return table(["scenario", "saving per month", "investment", "running cost / month", "payback month", "3-year ROI", "3-year NPV"], rows)
+
+
+def _attribution_table(att: pd.DataFrame, cur: str) -> str:
+    """The attribution frame as it is: shares as percentages, other figures as money."""
+    rows = []
+    for _, r in att.iterrows():
+        cells = []
+        for c in att.columns:
+            v = r[c]
+            if isinstance(v, (float, np.floating)):
+                cells.append(pct(v) if "share" in str(c) else money(float(v), cur, 0))
+            else:
+                cells.append(esc(v))
+        rows.append(cells)
+    return table([esc(str(c).replace("_", " ")) for c in att.columns], rows)
