@@ -35,6 +35,7 @@ import pandas as pd
 
 from simulator.core.erlang import erlang_a_metrics
 from simulator.analysis.kpis import interval_of_day, measured
+from simulator.model.load import expected_handle_seconds
 from simulator.model.plan import EnginePlan
 from simulator.engine.records import ABANDONED, Records, is_answered
 from simulator.model.scenario import Scenario
@@ -93,7 +94,7 @@ def type_pool(plan: EnginePlan, k: int) -> tuple[list[int], float]:
     groups = [g for g, _, _ in serving]
     factor = serving[0][2] if serving else 1.0
     t = plan.types[k]
-    aht = t.handle.mean * t.remaining_handle_factor * plan.handle_factor * factor
+    aht = expected_handle_seconds(plan, k, factor)
     return groups, aht
 
 

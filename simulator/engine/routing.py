@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.model.load import expected_handle_seconds
 from simulator.model.plan import EnginePlan
 
 # Status of a contact while the simulation runs. Queues are FCFS deques with lazy deletion: a
@@ -60,7 +61,7 @@ def routing_tables(plan: EnginePlan) -> RoutingTables:
         type_groups=type_groups,
         group_skills=[sorted(s, key=lambda x: x[3]) for s in plan.group_skills],
         factor=factor,
-        mean_handle=[t.handle.mean * plan.handle_factor for t in plan.types],
+        mean_handle=[expected_handle_seconds(plan, k) for k in range(len(plan.types))],
         single=single,
     )
 
