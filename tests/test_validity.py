@@ -64,7 +64,7 @@ def test_shared_agents_are_not_erlang_a_like() -> None:
 
 def test_analytic_and_simulated_agree_on_the_reference_case() -> None:
     res = simulate(parse_scenario(mmc_dict()))
-    v = validity_table(res)
+    v = validity_table(res, res.type_counts)
     t = v.table
     assert len(t) == 12 and (t["agents"] == 13).all()
     # The analytic figure uses the simulated arrival rate; REFERENCE: SL 0.858, abandonment 0.025 at 200/h.
@@ -79,7 +79,7 @@ def test_analytic_and_simulated_agree_on_the_reference_case() -> None:
 
 def test_not_erlang_a_like_gives_reasons_and_no_rows() -> None:
     res = simulate(load_scenario(BASELINE), replications=1)
-    v = validity_table(res)
+    v = validity_table(res, res.type_counts)
     assert v.table.empty and all(v.reasons.values())
 
 

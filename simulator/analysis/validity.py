@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.core.erlang import erlang_a_metrics
+from simulator.analysis.stats import mean_ci
 from simulator.analysis.kpis import interval_of_day, measured
 from simulator.model.load import expected_handle_seconds
 from simulator.model.plan import EnginePlan
@@ -123,18 +124,6 @@ def type_interval_counts(records: Records, plan: EnginePlan) -> pd.DataFrame:
     )
 
 
-def replay_type_counts(result) -> list[pd.DataFrame]:  # noqa: ANN001 - SimulationResult
-    """Re-run the result's replications (identical: same seed tree) for per-type counts."""
-    from simulator.engine.callcenter import simulate_replication  # deferred: replay path (issue 8: to remove)
-    from simulator.model.streams import replication_streams  # deferred: replay path (issue 8: to remove)
-
-    out = []
-    for r in result.replications.index:
-        recs = simulate_replication(result.plan, replication_streams(result.seed, int(r)))
-        out.append(type_interval_counts(recs, result.plan))
-    return out
-
-
 # ---------------------------------------------------------------- the validity table
 @dataclass(frozen=True)
 class ValidityReport:
@@ -148,11 +137,10 @@ class ValidityReport:
         return float(self.table["close"].mean())
 
 
-def validity_table(result, type_counts: list[pd.DataFrame] | None = None) -> ValidityReport:  # noqa: ANN001
+def validity_table(result, type_counts: list[pd.DataFrame]) -> ValidityReport:  # noqa: ANN001
     """Analytic Erlang A next to the simulated service level and abandonment.
 
-    ``type_counts``: per replication, ``type_interval_counts`` (replayed when not given and some
-    contact type is Erlang-A-like).
+    ``type_counts``: per replication, ``type_interval_counts`` (kept by ``simulate``).
     """
     plan: EnginePlan = result.plan
     eligible = erlang_a_types(plan)
@@ -162,8 +150,6 @@ def validity_table(result, type_counts: list[pd.DataFrame] | None = None) -> Val
             "erlang_a_service_level", "simulated_service_level", "erlang_a_abandonment", "simulated_abandonment", "close"]
     if not any(why == "" for why in eligible.values()):
         return ValidityReport(pd.DataFrame(columns=cols), reasons)
-    if type_counts is None:
-        type_counts = replay_type_counts(result)
     per_rep = pd.concat([c.assign(rep=r) for r, c in enumerate(type_counts)], ignore_index=True)
     counts = per_rep.groupby(["type", "interval"])[["offered", "within", "abandoned"]].sum()
     reps = len(type_counts)
@@ -211,7 +197,6 @@ def validity_table(result, type_counts: list[pd.DataFrame] | None = None) -> Val
 
 def _half_width(values: np.ndarray) -> float:
     """Student-t 95% half-width of a mean over replications (0 with fewer than two)."""
-    from simulator.analysis.stats import mean_ci  # deferred: replay path (issue 8: to remove)
 
     if len(values) < 2:
         return 0.0
