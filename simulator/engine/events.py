@@ -224,14 +224,19 @@ class ContactFlow:
         return next_call(self.routes.group_skills[g], self.queues, self.waiting, self.status, self.qtime, self.env.now)
 
     # ------------------------------------------------------------------ timers
-    def _on_patience(self, ev: Event) -> None:
-        r = ev._value
-        if self.status[r] != WAITING:
-            return
+    def _leave_queue(self, r: int) -> float:
+        """A waiting caller leaves the queue for good (abandons, or goes to the vendor): the time."""
         self.status[r] = DONE
         self.waiting[self.ktype[r]] -= 1
         now = self.env.now
         self.wait[r] = now - self.qtime[r]
+        return now
+
+    def _on_patience(self, ev: Event) -> None:
+        r = ev._value
+        if self.status[r] != WAITING:
+            return
+        now = self._leave_queue(r)
         self.outcome[r] = ABANDONED
         p = self.plan
         if p.redial_probability > 0:
@@ -263,11 +268,8 @@ class ContactFlow:
         r = ev._value
         if self.status[r] != WAITING:
             return
-        self.status[r] = DONE
-        self.waiting[self.ktype[r]] -= 1
-        now = self.env.now
+        now = self._leave_queue(r)
         self.answer[r] = now
-        self.wait[r] = now - self.qtime[r]
         self.handle_out[r] = self.handle_row[r] * self._vendor_factor
         self.outcome[r] = OUTSOURCED
         if not self.fcr_row[r]:
