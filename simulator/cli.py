@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import shlex
 import sys
 from contextlib import contextmanager
 from datetime import datetime
@@ -17,9 +18,9 @@ from typing import Annotated, Callable, Iterator, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from simulator.cli_jobs import Job, announce, interrupted_message, progress, start_job
 from simulator.core.errors import CcsimError, InputFileError
 from simulator.model.build import build_plan
 from simulator.model.scenario import load_scenario
@@ -28,18 +29,70 @@ from simulator.output.fmt import TEXT_MISSING, ci_text, is_missing, kpi_text, nu
 from simulator.output.report import write_compare_report, write_run_report
 from simulator.studies.compare import Comparison, notes
 from simulator.studies.compare import compare as run_compare
-from simulator.studies.simulate import SimulationResult, simulate
+from simulator.studies.simulate import SimulationResult, default_workers, simulate
 from simulator.studies.staffing import optimize_staffing
 
+def _click_error(name: str) -> type[Exception]:
+    """Click's exception class ``name``: typer >= 0.20 vendors click, older ones import it, and
+    neither re-exports these, so they are found through typer's public ``BadParameter``."""
+    return next(c for c in typer.BadParameter.__mro__ if c.__name__ == name)
+
+
+ClickException = _click_error("ClickException")
+UsageError = _click_error("UsageError")
+
+
+class _OneLineErrors(typer.core.TyperGroup):
+    """Click's own checks (``-r 0``, ``-s abc``, a missing argument) as one line and exit 2.
+
+    Click would print a usage box of several lines; the contract is one line on stderr naming the
+    option, the value and what is allowed, as for every other bad input.
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[no-untyped-def]
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # bare `ccsim`: the help, as click shows it
+                exc.show()
+                code = exc.exit_code
+            else:
+                ctx = getattr(exc, "ctx", None)
+                command = f"{ctx.command_path} --help" if isinstance(exc, UsageError) and ctx else "ccsim --help"
+                given = _given_value(exc, sys.argv[1:] if args is None else list(args))
+                err_console.print(f"error: {exc.format_message()}{given} ({command} shows the usage)",
+                                  markup=False, highlight=False, soft_wrap=True)
+                code = 2
+        except typer.Abort:
+            code = 130
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _given_value(exc: Exception, args: list[str]) -> str:
+    """`` (got '0')``: the value the user typed for the option click rejected, if it can be found."""
+    param = getattr(exc, "param", None)
+    for name in getattr(param, "opts", None) or []:
+        for i, arg in enumerate(args):
+            if arg == name and i + 1 < len(args):
+                return f" (got {args[i + 1]!r})"
+            if arg.startswith(name + "="):
+                return f" (got {arg[len(name) + 1:]!r})"
+    return ""
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     add_completion=False,
     no_args_is_help=True,
     help="ccsim: what does a call cost us if we change X? Simulate a call center and its levers.",
     pretty_exceptions_enable=False,
 )
-# emoji=False: user text such as ':thumbs_up:' or ':x:' is printed as written, not as emoji.
-out_console = Console(emoji=False)
-err_console = Console(stderr=True, emoji=False)
+# User text (names, currency) is printed as written: no emoji codes (':x:'), no rich markup
+# ('[bold]', or a stray '[/x]' that would make rich raise), no highlighting.
+out_console = Console(emoji=False, markup=False, highlight=False)
+err_console = Console(stderr=True, emoji=False, markup=False, highlight=False)
 
 
 def _fail(message: str) -> None:
@@ -55,19 +108,6 @@ def _errors() -> Iterator[None]:
         _fail(str(exc))
 
 
-@contextmanager
-def _progress(total: int, label: str, enabled: bool) -> Iterator:
-    if not enabled:
-        yield lambda k=1: None
-        return
-    with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err_console, transient=True,
-    ) as prog:
-        task = prog.add_task(label, total=total)
-        yield lambda k=1: prog.advance(task, k)
-
-
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 RepsOpt = Annotated[Optional[int], typer.Option("--replications", "-r", min=1, max=10000, help="Replications (default: the file's).")]
 SeedOpt = Annotated[Optional[int], typer.Option("--seed", "-s", min=0, help="Seed (default: the file's).")]
@@ -75,6 +115,7 @@ WorkersOpt = Annotated[Optional[int], typer.Option("--workers", "-w", min=1, max
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")]
 ReportOpt = Annotated[bool, typer.Option("--report/--no-report", help="Write a report (to --out, default reports/<name>-<time>/; with --json only when --out is given).")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the report here (HTML, CSV, XLSX, resolved scenarios).")]
+ResumeOpt = Annotated[Optional[Path], typer.Option("--resume", help="Continue an interrupted run from its .partial folder (same command and files).")]
 
 
 def _default_out(name: str) -> Path:
@@ -90,32 +131,35 @@ def run(
     json_out: JsonOpt = False,
     out: OutOpt = None,
     report: ReportOpt = True,
+    resume: ResumeOpt = None,
 ) -> None:
     """Simulate one scenario: KPIs and costs with 95% confidence intervals."""
     with _errors():
         sc = load_scenario(scenario)
         n = replications or sc.replications
-        with _progress(n, f"Simulating {sc.name}", not json_out) as tick:
-            result = simulate(sc, replications=n, seed=seed, workers=workers, progress=tick)
-        out_dir = out or (_default_out(sc.name) if report and not json_out else None)
-        if out_dir is not None:
-            path = write_run_report(result, _prepare_out(out_dir))
+        wants_report = out is not None or (report and not json_out)
+        job = start_job("run", [scenario], (out or _default_out(sc.name)) if wants_report else None, sc.name, resume)
+        announce([sc], n, workers or default_workers(), err_console)
+        with _interruptible(job), progress(n, f"Simulating {sc.name}", err_console) as tick:
+            result = simulate(sc, replications=n, seed=seed, workers=workers, progress=tick, store=job.store)
+        path = job.publish(lambda folder: write_run_report(result, folder))
     if json_out:
         sys.stdout.write(json.dumps(result.to_json_dict(), allow_nan=False) + "\n")
         return
     _print_run(result)
-    if out_dir is not None:
-        out_console.print(f"Report written to [bold]{path}[/bold]")
+    if path is not None:
+        out_console.print(f"Report written to {path}")
 
 
-def _prepare_out(out_dir: Path) -> Path:
-    """Create the report folder; refuse to overwrite a folder that has files in it."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputFileError(f"--out must be a folder (got the file {out_dir})")
-    if out_dir.exists() and any(out_dir.iterdir()):
-        raise InputFileError(f"--out folder {out_dir} is not empty; choose a new folder so nothing is overwritten")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return out_dir
+@contextmanager
+def _interruptible(job: Job) -> Iterator[None]:
+    """Ctrl-C: say where the finished replications are and how to continue; exit 130."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        line = "ccsim " + " ".join(shlex.quote(a) for a in sys.argv[1:] if a) if sys.argv[1:] else f"ccsim {job.command} ..."
+        err_console.print(interrupted_message(job, line), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(code=130) from None
 
 
 def _print_run(result: SimulationResult) -> None:
@@ -183,7 +227,7 @@ def staff(
     """Fewest agents per interval and group that meet the service target (found by simulation)."""
     with _errors():
         sc = load_scenario(scenario)
-        with _progress(1, f"Staffing {sc.name}", not json_out) as tick:
+        with progress(1, f"Staffing {sc.name}", err_console) as tick:
             res = optimize_staffing(sc, replications=replications, seed=seed, workers=workers)
             tick(1)
         table = res.table
@@ -232,6 +276,7 @@ def compare(
     json_out: JsonOpt = False,
     out: OutOpt = None,
     report: ReportOpt = True,
+    resume: ResumeOpt = None,
 ) -> None:
     """Compare lever scenarios with a baseline: paired differences, savings, ROI."""
     if hold not in ("service", "staffing"):
@@ -243,18 +288,21 @@ def compare(
     with _errors():
         base = load_scenario(baseline)
         others = [load_scenario(p) for p in scenarios]
-        total = (replications or base.replications) * (1 + len(others))
-        with _progress(total, "Comparing scenarios", not json_out) as tick:
-            comp = run_compare(base, others, hold=hold, replications=replications, seed=seed, workers=workers, progress=tick)
-        out_dir = out or (_default_out(f"compare-{base.name}") if report and not json_out else None)
-        if out_dir is not None:
-            path = write_compare_report(comp, _prepare_out(out_dir))
+        n = replications or base.replications
+        name = f"compare-{base.name}"
+        wants_report = out is not None or (report and not json_out)
+        job = start_job("compare", [baseline, *scenarios], (out or _default_out(name)) if wants_report else None, name, resume)
+        announce([base, *others], n, workers or default_workers(), err_console)
+        with _interruptible(job), progress(n * (1 + len(others)), "Comparing scenarios", err_console) as tick:
+            comp = run_compare(base, others, hold=hold, replications=replications, seed=seed, workers=workers,
+                               progress=tick, store=job.store)
+        path = job.publish(lambda folder: write_compare_report(comp, folder))
     if json_out:
         sys.stdout.write(json.dumps(comp.to_json_dict(), allow_nan=False) + "\n")
         return
     print_comparison(comp, out_console)
-    if out_dir is not None:
-        out_console.print(f"Report written to [bold]{path}[/bold]")
+    if path is not None:
+        out_console.print(f"Report written to {path}")
 
 
 def print_comparison(comp: Comparison, console: Console) -> None:

@@ -38,6 +38,7 @@ from simulator.analysis.stats import mean_ci
 from simulator.analysis.kpis import interval_of_day, measured
 from simulator.model.load import expected_handle_seconds
 from simulator.model.plan import EnginePlan
+from simulator.model.oddities import odd_inputs
 from simulator.engine.records import ABANDONED, Records, is_answered
 from simulator.model.scenario import Scenario
 
@@ -222,7 +223,9 @@ def input_warnings(scenario: Scenario, metrics: pd.DataFrame | None = None, inte
     ``metrics``: ``SimulationResult.metrics()``; ``intervals``: ``interval_summary()``. Money
     checks apply only to USD scenarios (the reference figures are US dollars).
     """
-    w: list[InputWarning] = []
+    # Legal but odd inputs (zero agents, a warm-up over most of the horizon) come first: they
+    # change what every figure means.
+    w: list[InputWarning] = [InputWarning(o.field, o.value, o.message) for o in odd_inputs(scenario)]
     c = scenario.costs
     usd = c.currency.upper() in ("USD", "$", "US$")
 

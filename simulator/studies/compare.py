@@ -26,7 +26,7 @@ from simulator.analysis.costs import COST_COMPONENTS, horizon_days
 from simulator.model.build import cost_inputs
 from simulator.model.plan import EnginePlan
 from simulator.model.scenario import Scenario
-from simulator.studies.simulate import SimulationResult, default_workers, simulate
+from simulator.studies.simulate import ReplicationStore, SimulationResult, default_workers, simulate
 from simulator.studies.staffing import optimize_staffing
 from simulator.analysis.stats import mean_ci, paired_difference
 
@@ -159,6 +159,7 @@ def compare(
     seed: int | None = None,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    store: ReplicationStore | None = None,
     attribution: bool = True,
     attribution_replications: int = 5,
     attribution_days: int = 2,
@@ -173,6 +174,7 @@ def compare(
         replications, seed: for every scenario (default: the baseline's), so that replications pair.
         workers: processes (default: all cores); results do not depend on it.
         progress: called with 1 after each simulated replication of the main runs.
+        store: keeps the main runs' finished replications (resume after Ctrl-C; see ``simulate``).
         attribution: attribute combined scenarios' savings to their levers (Shapley).
     """
     if hold not in HOLDS:
@@ -181,7 +183,8 @@ def compare(
     seed = baseline.seed if seed is None else seed
     w = default_workers() if workers is None else max(1, workers)
     prepared, staffing = _prepare(baseline, list(scenarios), hold, seed, w)
-    runs = [simulate(sc, replications=n, seed=seed, workers=w, progress=progress, plan=plan) for sc, plan in prepared]
+    runs = [simulate(sc, replications=n, seed=seed, workers=w, progress=progress, plan=plan, store=store)
+            for sc, plan in prepared]
     base, results = runs[0], runs[1:]
     differences, confidence = _differences(base, results)
     fin, paths = _finance(base, results)

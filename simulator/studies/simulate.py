@@ -6,14 +6,17 @@ seed tree, so ``workers=1`` and ``workers=8`` give identical numbers.
 
 from __future__ import annotations
 
+import hashlib
 import os
-from concurrent.futures import ProcessPoolExecutor
+import signal
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Protocol
 
 import numpy as np
 import pandas as pd
 
+from simulator.core.version import __version__
 from simulator.analysis.costs import COST_COMPONENTS, cost_ratios, replication_costs, usage_volumes
 from simulator.engine.callcenter import simulate_replication
 from simulator.analysis.kpis import WAIT_BINS, interval_table, replication_kpis, wait_histogram
@@ -132,6 +135,33 @@ def _worker(args: tuple[Scenario, EnginePlan, int, int]) -> ReplicationResult:
     return run_replication(*args)
 
 
+def _ignore_interrupts() -> None:
+    """Worker processes leave Ctrl-C to the main process, which stops the pool and keeps what
+    finished (a worker would otherwise print its own KeyboardInterrupt traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class ReplicationStore(Protocol):
+    """Where finished replications are kept, so that an interrupted run can be resumed.
+
+    ``key`` names one (scenario, plan, seed): a replication's result depends on nothing else.
+    """
+
+    def load(self, key: str) -> dict[int, ReplicationResult]: ...
+
+    def save(self, key: str, result: ReplicationResult) -> None: ...
+
+
+def replication_key(scenario: Scenario, plan: EnginePlan, seed: int) -> str:
+    """A fingerprint of everything a replication's result depends on (and the ccsim version)."""
+    h = hashlib.sha256()
+    h.update(f"{__version__}|{seed}|".encode())
+    h.update(scenario.model_dump_json().encode())
+    h.update(np.ascontiguousarray(plan.staffing).tobytes())
+    h.update(repr(plan.staffing.shape).encode())
+    return h.hexdigest()[:24]
+
+
 def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
@@ -143,30 +173,40 @@ def simulate(
     workers: int | None = 1,
     progress: Callable[[int], None] | None = None,
     plan: EnginePlan | None = None,
+    store: ReplicationStore | None = None,
 ) -> SimulationResult:
     """Simulate ``replications`` of ``scenario`` and return per-replication results.
 
     ``staffing: optimize`` groups are solved first (``simulator.staffing``). ``progress`` is called
-    with 1 after each finished replication.
+    with 1 after each finished replication. With a ``store``, replications it already holds for
+    this scenario and seed are reused and each new one is saved as soon as it finishes, so a run
+    stopped by Ctrl-C (KeyboardInterrupt, re-raised) or a kill loses at most the replications under
+    way; the result is identical to an uninterrupted run.
     """
     n = replications or scenario.replications
     seed = scenario.seed if seed is None else seed
     if plan is None:
         scenario, plan = resolve_optimized_staffing(scenario)
     workers = default_workers() if workers is None else max(1, workers)
-    jobs = [(scenario, plan, seed, r) for r in range(n)]
-    results: list[ReplicationResult] = []
-    if workers == 1 or n == 1:
+    key = replication_key(scenario, plan, seed) if store is not None else ""
+    done = {r: res for r, res in (store.load(key) if store is not None else {}).items() if r < n}
+    results: list[ReplicationResult] = list(done.values())
+    if progress and done:
+        progress(len(done))
+
+    def finished(res: ReplicationResult) -> None:
+        if store is not None:
+            store.save(key, res)
+        results.append(res)
+        if progress:
+            progress(1)
+
+    jobs = [(scenario, plan, seed, r) for r in range(n) if r not in done]
+    if workers == 1 or len(jobs) <= 1:
         for job in jobs:
-            results.append(_worker(job))
-            if progress:
-                progress(1)
+            finished(_worker(job))
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, n)) as pool:
-            for res in pool.map(_worker, jobs):
-                results.append(res)
-                if progress:
-                    progress(1)
+        _run_pool(jobs, min(workers, len(jobs)), finished)
     results.sort(key=lambda x: x.replication)
     reps = pd.DataFrame([r.kpis for r in results], index=pd.Index([r.replication for r in results], name="replication"))
     costs = pd.DataFrame([r.costs for r in results], index=reps.index)
@@ -174,6 +214,24 @@ def simulate(
     hist = np.sum([r.wait_hist for r in results], axis=0)
     volumes = pd.DataFrame([r.volumes for r in results], index=reps.index)
     return SimulationResult(scenario, plan, reps, costs, intervals, hist, seed, volumes, [r.type_counts for r in results])
+
+
+def _run_pool(jobs: list, workers: int, finished: Callable[[ReplicationResult], None]) -> None:
+    """Run ``jobs`` in worker processes, handing each result to ``finished`` as it completes.
+
+    On Ctrl-C the queued jobs are cancelled and the pool is shut down before the interrupt goes on.
+    """
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    try:
+        pending = {pool.submit(_worker, job) for job in jobs}
+        while pending:
+            ready, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in ready:
+                finished(fut.result())
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def resolve_optimized_staffing(scenario: Scenario) -> tuple[Scenario, EnginePlan]:
@@ -188,4 +246,4 @@ def resolve_optimized_staffing(scenario: Scenario) -> tuple[Scenario, EnginePlan
     return result.scenario, result.plan
 
 
-__all__ = ["simulate", "SimulationResult", "run_replication", "WAIT_BINS"]
+__all__ = ["simulate", "SimulationResult", "ReplicationStore", "replication_key", "run_replication", "WAIT_BINS"]

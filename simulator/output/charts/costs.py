@@ -129,7 +129,8 @@ def cost_breakdown_bars(breakdown: pd.DataFrame, currency: str, per: str = "call
     ax.set_yticks(y, [short_label(n, 28) for n in names])
     ax.xaxis.set_major_formatter(MoneyAxisFormatter())
     ax.set_xlabel(f"{currency} per {per}" if per else currency)
-    ax.set_xlim(0, float(total.max()) * 1.15 if len(total) and total.max() > 0 else 1)
+    top = float(total[np.isfinite(total)].max()) if np.isfinite(total).any() else 0.0
+    ax.set_xlim(0, top * 1.15 if top > 0 else 1)
     ax.grid(axis="y", visible=False)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), ncol=1, fontsize=10)
     fig.tight_layout()
@@ -138,9 +139,12 @@ def cost_breakdown_bars(breakdown: pd.DataFrame, currency: str, per: str = "call
 
 def component_bars(per_call: pd.Series, currency: str) -> Figure:
     """One scenario's cost per answered call by component, largest first, with shares."""
-    s = per_call[per_call.abs() > 0].sort_values()
-    total = float(per_call.sum())
+    s = per_call[np.isfinite(per_call) & (per_call.abs() > 0)].sort_values()  # no answered call: nothing per call
+    total = float(s.sum())
     fig, ax = plt.subplots(figsize=(11, 0.9 + 0.42 * max(1, len(s))))
+    if s.empty:
+        ax.text(0.5, 0.5, "No answered calls: the cost per answered call is undefined", ha="center", va="center",
+                transform=ax.transAxes, color=TEXT)
     y = np.arange(len(s))
     ax.barh(y, s.to_numpy(float), color=[COMPONENT_COLORS.get(c, "#999999") for c in s.index], height=0.65)
     for yi, v in zip(y, s.to_numpy(float)):

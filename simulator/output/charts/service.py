@@ -181,7 +181,8 @@ def wait_distribution(hists: dict[str, np.ndarray], bins: np.ndarray, colors: di
     ax.axvline(target_seconds, color="#888888", ls="--", lw=1.2)
     ax.annotate(f"target {target_seconds:g} s", (target_seconds, ax.get_ylim()[1] * 0.92), xytext=(4, 0),
                 textcoords="offset points", fontsize=9, color="#666666")
-    ax.set_yscale("log")
+    if any(np.asarray(h, float).sum() > 0 for h in hists.values()):  # no answered call: nothing to log-scale
+        ax.set_yscale("log")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
     ax.set_xlabel("waiting time before an agent answered (s)")
     ax.set_ylabel("share of answered calls (log scale)")

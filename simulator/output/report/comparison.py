@@ -19,10 +19,10 @@ from simulator.analysis.kpis import WAIT_BINS
 from simulator.analysis.validity import InputWarning, input_warnings, validity_table
 from simulator.output import charts
 from simulator.output.export import cost_breakdown_frame, intervals_frame, replications_frame, summary_frame
-from simulator.output.fmt import ci_text, kpi_kind, kpi_value, money, pct, points
+from simulator.output.fmt import ci_text, kpi_kind, pct, points
 from simulator.output.labels import describe_levers, lever_label
 from simulator.output.report.files import files_html, scenario_files, write_data
-from simulator.output.report.page import WIDE_FROM, esc, figure, header, summary_box, table, write_page
+from simulator.output.report.page import WIDE_FROM, esc, figure, header, html_kpi, html_money, summary_box, table, write_page
 from simulator.output.report.sections import (
     KPI_ROWS,
     assumptions_frame,
@@ -212,22 +212,22 @@ def _kpi_table(comp: Comparison) -> str:
     for k in KPI_ROWS:
         if k not in base.replications:
             continue
-        cells = [esc(k.replace("_", " ")), kpi_value(k, metric(base, k)[0], cur)]
+        cells = [esc(k.replace("_", " ")), html_kpi(k, metric(base, k)[0], cur)]
         for r in others:
             d, lo, hi = difference(comp, r.name, k)
-            f = points if kpi_kind(k) == "percent" else (lambda x: ("+" if x >= 0 else "") + kpi_value(k, x, cur))  # noqa: B023
+            f = points if kpi_kind(k) == "percent" else (lambda x: ("+" if x >= 0 else "") + html_kpi(k, x, cur))  # noqa: B023
             sig = np.isfinite(lo) and np.isfinite(hi) and (lo > 0 or hi < 0)
             better = (d < 0) == (k in LOWER_IS_BETTER) if k in LOWER_IS_BETTER or k == "service_level" else None
             cls = ("pos" if better else "neg") if sig and better is not None else ""
             ci = f"<br><small>{esc(ci_text(lo, hi, f))}</small>" if np.isfinite(lo) else ""
-            cells.append(f'<span class="{cls}">{kpi_value(k, metric(r, k)[0], cur)} ({f(d)})</span>{ci}')
+            cells.append(f'<span class="{cls}">{html_kpi(k, metric(r, k)[0], cur)} ({f(d)})</span>{ci}')
         rows.append(cells)
     return table(head, rows, wide=1 + len(others) >= WIDE_FROM)
 
 
 def _finance_table(others: list[SimulationResult], fins: Finance, cur: str) -> str:
     def m0(x: float) -> str:
-        return money(x, cur, 0)
+        return html_money(x, cur, 0)
 
     def months(x: float) -> str:
         return f"{math.ceil(x)}"
@@ -258,7 +258,7 @@ def _attribution_table(att: pd.DataFrame, cur: str) -> str:
         for c in att.columns:
             v = r[c]
             if isinstance(v, (float, np.floating)):
-                cells.append(pct(v) if "share" in str(c) else money(float(v), cur, 0))
+                cells.append(pct(v) if "share" in str(c) else html_money(float(v), cur, 0))
             else:
                 cells.append(esc(v))
         rows.append(cells)

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from simulator.core.version import __version__
 from simulator.output import charts
+from simulator.output.fmt import kpi_value, money
 
 WIDE_FROM = 7  # scenario columns from which a table gets the compact "wide" style
 
@@ -68,6 +69,16 @@ footer{margin-top:36px;color:var(--muted);font-size:13.5px;border-top:1px solid 
 def esc(text: object) -> str:
     """Escape any text for HTML (scenario names, descriptions, type and group names, currency)."""
     return html.escape(str(text), quote=True)
+
+
+def html_money(x: float | None, currency: str, digits: int | None = None) -> str:
+    """``fmt.money`` escaped: the currency is the user's text."""
+    return esc(money(x, currency, digits))
+
+
+def html_kpi(kpi: str, x: float | None, currency: str) -> str:
+    """``fmt.kpi_value`` escaped: a money KPI carries the user's currency."""
+    return esc(kpi_value(kpi, x, currency))
 
 
 def page(title: str, body: str) -> str:

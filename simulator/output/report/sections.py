@@ -18,9 +18,9 @@ from simulator.model.build import cost_inputs
 from simulator.model.plan import EnginePlan
 from simulator.model.scenario import Scenario
 from simulator.output import charts
-from simulator.output.fmt import money, number, pct
+from simulator.output.fmt import number, pct
 from simulator.output.labels import describe_levers
-from simulator.output.report.page import WIDE_FROM, esc, figure, table
+from simulator.output.report.page import WIDE_FROM, esc, figure, html_money, table
 from simulator.studies.simulate import SimulationResult
 
 KPI_ROWS = ("cost_per_call", "cost_per_contact", "cost_per_resolved_contact", "total_cost", "contacts", "calls_offered",
@@ -71,14 +71,14 @@ def assumption_rows(sc: Scenario, plan: EnginePlan) -> list[tuple[str, str]]:
         rows.append((f"Agent group '{g.name}'", f"{staff}; skills {', '.join(g.skills)}"))
     rows += [
         ("Routing", sc.agents.routing.policy.replace("_", " ")),
-        ("Agent wage", f"{money(c.agent_hourly_wage, cur)}/h + {pct(c.benefits_load, 0)} benefits"),
+        ("Agent wage", f"{html_money(c.agent_hourly_wage, cur)}/h + {pct(c.benefits_load, 0)} benefits"),
         ("Shrinkage", pct(c.shrinkage, 0)),
-        ("Supervision", f"{money(c.supervisor_hourly_wage, cur)}/h, 1 per {c.span_of_control:g} agents"),
-        ("Per agent per month", f"licence {money(c.licence_per_agent_month, cur)}, desktop {money(c.desktop_per_agent_month, cur)}, "
-                                f"seat {money(c.facility_per_seat_month, cur)}"),
-        ("Telephony", f"in {money(c.telephony.inbound_per_minute, cur, 4)}/min, out {money(c.telephony.outbound_per_minute, cur, 4)}/min, "
-                      f"line {money(c.telephony.line_per_seat_month, cur)}/seat/month, PBX {money(c.telephony.pbx_monthly, cur)}/month"),
-        ("Overhead", f"{money(c.overhead_monthly, cur)}/month"),
+        ("Supervision", f"{html_money(c.supervisor_hourly_wage, cur)}/h, 1 per {c.span_of_control:g} agents"),
+        ("Per agent per month", f"licence {html_money(c.licence_per_agent_month, cur)}, desktop {html_money(c.desktop_per_agent_month, cur)}, "
+                                f"seat {html_money(c.facility_per_seat_month, cur)}"),
+        ("Telephony", f"in {html_money(c.telephony.inbound_per_minute, cur, 4)}/min, out {html_money(c.telephony.outbound_per_minute, cur, 4)}/min, "
+                      f"line {html_money(c.telephony.line_per_seat_month, cur)}/seat/month, PBX {html_money(c.telephony.pbx_monthly, cur)}/month"),
+        ("Overhead", f"{html_money(c.overhead_monthly, cur)}/month"),
         ("Working days per month", f"{c.working_days_per_month:g}"),
         ("Redials", f"{pct(sc.redials.probability, 0)} of abandoned callers call again" if sc.redials.probability else "none"),
     ]
@@ -86,7 +86,7 @@ def assumption_rows(sc: Scenario, plan: EnginePlan) -> list[tuple[str, str]]:
     rows.append(("Levers", "; ".join(levers) if levers else "none"))
     inv = cost_inputs(sc).investment
     if inv:
-        rows.append(("One-time investment", money(inv, cur)))
+        rows.append(("One-time investment", html_money(inv, cur)))
     return rows
 
 
@@ -185,6 +185,6 @@ def cost_table(results: Sequence[SimulationResult], cur: str) -> str:
             v = float(r.costs[comp].mean())
             tot = float(r.costs["total_cost"].mean())
             ans = float(r.replications["calls_answered"].mean())
-            cells.append(f"{money(v, cur, 0)} · {money(v / ans if ans else math.nan, cur)} · {pct(v / tot if tot else math.nan, 0)}")
+            cells.append(f"{html_money(v, cur, 0)} · {html_money(v / ans if ans else math.nan, cur)} · {pct(v / tot if tot else math.nan, 0)}")
         rows.append(cells)
     return table(head, rows, wide=len(results) >= WIDE_FROM)

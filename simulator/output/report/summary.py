@@ -10,9 +10,9 @@ import numpy as np
 
 from simulator.analysis.costs import horizon_days
 from simulator.analysis.validity import InputWarning
-from simulator.output.fmt import ci_text, money, number, pct
+from simulator.output.fmt import ci_text, number, pct
 from simulator.output.labels import describe_levers
-from simulator.output.report.page import cards, esc
+from simulator.output.report.page import cards, esc, html_money
 from simulator.output.report.sections import metric, months_factor
 from simulator.studies.compare import Comparison
 from simulator.studies.simulate import SimulationResult
@@ -41,17 +41,17 @@ def run_summary(result: SimulationResult, warnings: Sequence[tuple[str, InputWar
     meets = np.isfinite(sl) and sl >= target.fraction
 
     def m2(x: float) -> str:
-        return money(x, cur)
+        return html_money(x, cur)
 
     def m0(x: float) -> str:
-        return money(x, cur, 0)
+        return html_money(x, cur, 0)
 
     def seconds(x: float) -> str:
         return f"{number(x, 0)} s"
 
     bullets = [
         f"A call answered by an agent costs <b>{m2(cpc)}</b> (95% CI {ci_text(cpc_lo, cpc_hi, m2)}); "
-        f"the center costs <b>{money(tot * mf, cur, 0)} per month</b> ({m0(tot)} over the {number(horizon_days(result.plan), 0)} "
+        f"the center costs <b>{html_money(tot * mf, cur, 0)} per month</b> ({m0(tot)} over the {number(horizon_days(result.plan), 0)} "
         "simulated day(s)).",
         f"<b>{pct(sl, 0)}</b> of calls are answered within {target.answer_within_seconds:g} s against a target of "
         f"{pct(target.fraction, 0)} — the target is <b>{'met' if meets else 'missed'}</b>; callers wait {number(asa, 0)} s on average "
@@ -111,13 +111,13 @@ def compare_summary(comp: Comparison, fins: dict[str, dict[str, float]]) -> tupl
     cur = base.scenario.currency
 
     def m0(x: float) -> str:
-        return money(x, cur, 0)
+        return html_money(x, cur, 0)
 
     hold_text = ("Every scenario keeps the baseline's agents (staffing held)" if comp.hold == "staffing"
                  else "Every scenario is re-staffed to meet the service target (service held)")
     base_cost_month = float(base.costs["total_cost"].mean()) * months_factor(base)
     bullets = [f"The baseline <b>{esc(base.name)}</b> costs {m0(base_cost_month)} per month, "
-               f"{money(metric(base, 'cost_per_call')[0], cur)} per answered call. {hold_text}."]
+               f"{html_money(metric(base, 'cost_per_call')[0], cur)} per answered call. {hold_text}."]
     notes = []
     for r in comp.results:
         fin = fins[r.name]
@@ -134,8 +134,8 @@ def compare_summary(comp: Comparison, fins: dict[str, dict[str, float]]) -> tupl
         d_cpc = difference(comp, r.name, "cost_per_call")[0]
         d_tot = difference(comp, r.name, "total_cost")[0]
         if d_cpc > 0 and d_tot < 0:
-            notes.append(f"<b>{esc(r.name)}</b>: cost per answered call <b>rises</b> by {money(d_cpc, cur)} while total cost "
-                         f"<b>falls</b> by {money(-d_tot * months_factor(r), cur, 0)} per month. Fewer calls reach agents, so the "
+            notes.append(f"<b>{esc(r.name)}</b>: cost per answered call <b>rises</b> by {html_money(d_cpc, cur)} while total cost "
+                         f"<b>falls</b> by {html_money(-d_tot * months_factor(r), cur, 0)} per month. Fewer calls reach agents, so the "
                          "fixed costs (overhead, PBX, seats) are spread over fewer calls: judge the lever by total cost.")
         if lo < 0 < hi:
             notes.append(f"<b>{esc(r.name)}</b>: the 95% interval of the monthly saving includes zero; run more replications "

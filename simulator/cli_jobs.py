@@ -1,0 +1,176 @@
+"""Part of the command line: the life of one long command (``run``, ``compare``).
+
+- Folders: the report folder is checked before any simulation; the work happens in
+  ``<report>.partial/`` (finished replications, the report being written) and the finished report
+  is renamed into place, so a kill at any moment leaves no report folder or a complete one.
+- Ctrl-C keeps the finished replications; ``--resume <report>.partial`` continues them.
+- Before long work: an estimate from a quick calibration run; progress on any stderr (a bar on a
+  terminal, a plain line every few seconds otherwise).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterator
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from simulator.core.errors import InputFileError
+from simulator.model.oddities import odd_inputs
+from simulator.model.scenario import Scenario
+from simulator.output.export import slug
+from simulator.output.checkpoint import DiskReplicationStore, read_job, write_job
+from simulator.studies.estimate import estimate_work
+
+PARTIAL_SUFFIX = ".partial"
+LONG_SECONDS = 60.0  # work expected to take longer than this is announced
+PLAIN_PROGRESS_EVERY = 5.0  # seconds between progress lines on a non-terminal stderr
+
+
+@dataclass
+class Job:
+    """One command's folders: ``report`` (None: no report wanted) and ``work`` (resume data)."""
+
+    command: str
+    report: Path | None
+    work: Path
+    scenarios: list[str]
+
+    @property
+    def store(self) -> DiskReplicationStore:
+        return DiskReplicationStore(self.work)
+
+    def publish(self, write: Callable[[Path], Path]) -> Path | None:
+        """Write the report into the work folder with ``write``, move it into place, clean up.
+
+        Returns the path ``write`` returned, moved to the report folder (None without a report).
+        """
+        path = None
+        if self.report is not None:
+            staging = self.work / "report"
+            if staging.exists():  # a report half-written before a kill
+                shutil.rmtree(staging)
+            staging.mkdir()
+            written = write(staging)
+            _move_into_place(staging, self.report)
+            path = self.report / written.relative_to(staging)
+        shutil.rmtree(self.work, ignore_errors=True)
+        return path
+
+
+def start_job(command: str, scenario_files: list[Path], report: Path | None, name: str,
+              resume: Path | None) -> Job:
+    """Check the report folder and create the work folder, before any simulation.
+
+    ``report`` is where the report goes (None: none). The work folder is ``<report>.partial`` next
+    to it, or, without a report, a folder named after ``name`` in the system's temporary folder
+    (nothing is left in the user's folders by a run that writes no report). With ``resume``, the
+    work folder is the one given and must belong to the same command and scenario files.
+    """
+    names = [str(p.resolve()) for p in scenario_files]
+    if resume is not None:
+        job = read_job(resume)
+        if job.get("command") != command or job.get("scenarios") != names:
+            raise InputFileError(f"--resume folder {resume} belongs to `ccsim {job.get('command')}` on "
+                                 f"{', '.join(job.get('scenarios') or [])}; run that command to resume it")
+        if report is None and job.get("report"):
+            report = Path(job["report"])
+        work = resume
+    else:
+        stamp = f"ccsim-{slug(name)}-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}"
+        work = report.with_name(report.name + PARTIAL_SUFFIX) if report else Path(tempfile.gettempdir()) / (stamp + PARTIAL_SUFFIX)
+        if work.exists():
+            raise InputFileError(f"{work} is left from an interrupted run; add --resume {work} to continue it, "
+                                 "or delete it")
+    if report is not None:
+        _check_report_folder(report)
+    try:
+        work.mkdir(parents=True, exist_ok=resume is not None)
+        write_job(work, {"command": command, "scenarios": names, "report": str(report) if report else None})
+    except OSError as exc:
+        raise InputFileError(f"cannot write to {work.parent}: {exc.strerror or exc.__class__.__name__}") from None
+    return Job(command, report, work, names)
+
+
+def _check_report_folder(report: Path) -> None:
+    if report.exists() and not report.is_dir():
+        raise InputFileError(f"--out must be a folder (got the file {report})")
+    if report.is_dir() and any(report.iterdir()):
+        raise InputFileError(f"--out folder {report} is not empty; choose a new folder so nothing is overwritten")
+    if not report.exists():
+        parent = next((p for p in report.parents if p.exists()), Path("."))
+        if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+            raise InputFileError(f"--out folder {report} cannot be created: {parent} is not a writable folder")
+
+
+def _move_into_place(staging: Path, report: Path) -> None:
+    """Rename the finished report into place (an empty folder of that name is replaced)."""
+    report.parent.mkdir(parents=True, exist_ok=True)
+    if report.is_dir() and not any(report.iterdir()):
+        report.rmdir()
+    os.rename(staging, report)
+
+
+def interrupted_message(job: Job, command_line: str) -> str:
+    kept = job.store.count()
+    return (f"interrupted: {kept} finished replication(s) are kept in {job.work}; continue with: "
+            f"{command_line} --resume {job.work}")
+
+
+def announce(scenarios: list[Scenario], replications: int, workers: int, console: Console) -> None:
+    """Notes on legal-but-odd inputs, and an estimate when the work looks long."""
+    for sc in scenarios:
+        for odd in odd_inputs(sc):
+            console.print(f"note: {sc.name}: {odd.line()}", markup=False, highlight=False, soft_wrap=True)
+    estimates = [estimate_work(sc, replications, workers) for sc in scenarios]
+    seconds = sum(e.seconds for e in estimates)
+    if seconds > LONG_SECONDS:  # nan (not calibrated: short work) compares False
+        calls = sum(e.calls_per_replication for e in estimates) / len(estimates)
+        console.print(f"estimate: {len(scenarios)} scenario(s) x {replications} replications of about {calls:,.0f} calls "
+                      f"on {estimates[0].workers} worker(s): about {_duration(seconds)} of simulation "
+                      "(calibrated on a short run here). Ctrl-C keeps the finished replications.",
+                      markup=False, highlight=False, soft_wrap=True)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+@contextmanager
+def progress(total: int, label: str, console: Console) -> Iterator[Callable[[int], None]]:
+    """A ``tick(k)`` callback: a bar on a terminal, else a plain line every few seconds."""
+    if console.is_terminal:
+        with Progress(TextColumn("{task.description}", markup=False, style="bold"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True) as prog:
+            task = prog.add_task(label, total=total)
+            yield lambda k=1: prog.advance(task, k)
+        return
+    start = time.monotonic()
+    done = [0]
+    stop = threading.Event()
+
+    def report() -> None:  # a line every few seconds, even while one long replication runs
+        while not stop.wait(PLAIN_PROGRESS_EVERY):
+            console.print(f"{label}: {done[0]}/{total} replications done, {time.monotonic() - start:.0f} s",
+                          markup=False, highlight=False)
+
+    thread = threading.Thread(target=report, daemon=True)
+    thread.start()
+    try:
+        yield lambda k=1: done.__setitem__(0, done[0] + k)
+    finally:
+        stop.set()
+        thread.join()
