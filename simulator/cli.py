@@ -29,6 +29,7 @@ from simulator.output.report import write_compare_report, write_run_report
 from simulator.studies.compare import Comparison, notes
 from simulator.studies.compare import compare as run_compare
 from simulator.studies.simulate import SimulationResult, simulate
+from simulator.studies.roster import Roster, optimize_roster
 from simulator.studies.staffing import optimize_staffing
 
 app = typer.Typer(
@@ -179,27 +180,29 @@ def staff(
     workers: WorkersOpt = None,
     json_out: JsonOpt = False,
     csv: Annotated[Optional[Path], typer.Option("--csv", help="Write the staffing table as CSV here (default: reports/<name>-staffing.csv).")] = None,
+    shifts: Annotated[bool, typer.Option("--shifts", help="Also roster the requirement into the scenario's agents.shifts (fewest paid hours); the roster CSV goes next to the staffing CSV.")] = False,
 ) -> None:
     """Fewest agents per interval and group that meet the service target (found by simulation)."""
     with _errors():
         sc = load_scenario(scenario)
         with _progress(1, f"Staffing {sc.name}", not json_out) as tick:
-            res = optimize_staffing(sc, replications=replications, seed=seed, workers=workers)
+            options = dict(replications=replications, seed=seed, workers=workers)
+            study = optimize_roster(sc, **options) if shifts else None
+            res = study.staffing if study else optimize_staffing(sc, **options)
             tick(1)
         table = res.table
-        path = csv or Path("reports") / f"{slug(sc.name)}-staffing.csv"
-        if path.exists() and csv is None:
-            path = path.with_name(path.stem + datetime.now().strftime("-%Y%m%d-%H%M%S") + ".csv")
-        elif path.exists():
-            raise InputFileError(f"--csv file {path} exists; choose another name so nothing is overwritten")
+        path, roster_path = _staff_csv_paths(csv, sc.name, study is not None)
         path.parent.mkdir(parents=True, exist_ok=True)
         inert_frame(table).to_csv(path, index=False)
+        if study is not None:
+            inert_frame(study.roster.table).to_csv(roster_path, index=False)
     if json_out:
         rows = [
             {"interval_start": r.interval_start, "group": r.group, "agents": int(r.agents), "service_level": _json_num(r.service_level)}
             for r in table.itertuples()
         ]
-        sys.stdout.write(json.dumps({"staffing": rows}, allow_nan=False) + "\n")
+        extra = {"roster": study.roster.to_json_dict()} if study else {}
+        sys.stdout.write(json.dumps({"staffing": rows, **extra}, allow_nan=False) + "\n")
         return
     t = Table(title=f"Staffing that meets {sc.service_target.fraction:.0%} in {sc.service_target.answer_within_seconds:g} s - {sc.name}")
     for col in ("interval_start", "group", "agents", "service_level", "abandonment_rate", "erlang_agents"):
@@ -208,7 +211,39 @@ def staff(
     for r in table.to_dict("records"):
         t.add_row(*[_cell(c, r[c]) for c in table.columns if c in ("interval_start", "group", "agents", "service_level", "abandonment_rate", "erlang_agents")])
     out_console.print(t)
-    out_console.print(f"Written to {path}")
+    if study is not None:
+        _print_roster(study.roster)
+    out_console.print(f"Written to {path}" + (f" and {roster_path}" if roster_path else ""))
+
+
+def _staff_csv_paths(csv: Path | None, name: str, roster: bool) -> tuple[Path, Path | None]:
+    """The staffing CSV and, with a roster, ``<stem>-roster.csv`` next to it; nothing is overwritten."""
+    path = csv or Path("reports") / f"{slug(name)}-staffing.csv"
+
+    def twin(p: Path) -> Path | None:
+        return p.with_name(p.stem + "-roster.csv") if roster else None
+
+    taken = [p for p in (path, twin(path)) if p is not None and p.exists()]
+    if taken and csv is None:
+        path = path.with_name(path.stem + datetime.now().strftime("-%Y%m%d-%H%M%S") + ".csv")
+    elif taken:
+        raise InputFileError(f"--csv file {taken[0]} exists; choose another name so nothing is overwritten")
+    return path, twin(path)
+
+
+def _print_roster(roster: Roster) -> None:
+    for label, days in roster.day_classes():
+        for title, frame in ((f"Roster, {label}: required vs on the phones per interval (all groups)", roster.interval_summary(days[0])),
+                             (f"Heads per shift type, {label} (per day)", roster.by_shift_type(days[0]))):
+            t = Table(title=title)
+            for col in frame.columns:
+                t.add_column(col, justify="right")
+            for r in frame.itertuples(index=False):
+                t.add_row(*[number(v, 1) if isinstance(v, float) else str(v) for v in r])
+            out_console.print(t)
+    out_console.print(f"Paid hours: {number(roster.paid_hours, 1)} over {len(roster.weekdays)} day(s), paid breaks in, unpaid "
+                      f"lunch out (the requirement is {number(roster.required_hours, 1)} agent-hours on the phones); "
+                      f"integer program solved in {roster.solve_seconds:.2f} s", markup=False, highlight=False)
 
 
 def _json_num(x: float) -> float | None:

@@ -179,6 +179,8 @@ def _solve_day(required: np.ndarray, cols: list[Column], shifts: list[ShiftType]
     with the time spent in ``milp`` and its relative gap."""
     G = required.shape[0]
     C = len(cols)
+    if C == 0:  # no shift type may be worked that day
+        return np.zeros(0), 0.0, 0.0
     phones = csr_matrix(np.array([c.on_phones for c in cols]).T)  # (intervals, columns)
     coverage = kron(sparse_eye(G), phones)  # group-major: variable g * C + c
     constraints = [LinearConstraint(coverage, lb=required.ravel().astype(float), ub=np.inf)]
@@ -304,10 +306,12 @@ def roster_plan(plan: EnginePlan, roster: Roster) -> EnginePlan:
 
 @dataclass
 class RosterStudy:
-    """The staffing optimizer's requirement, the roster that covers it, and the plan that simulates it."""
+    """The staffing optimizer's requirement, the roster that covers it, and what simulates it: the
+    scenario with the roster's on-phone heads as its groups' staffing, and the plan (paid hours too)."""
 
     staffing: StaffingResult
     roster: Roster
+    scenario: Scenario
     plan: EnginePlan
 
 
@@ -318,4 +322,7 @@ def optimize_roster(scenario: Scenario, **staffing_options: Any) -> RosterStudy:
     staffing = optimize_staffing(scenario, **staffing_options)
     roster = schedule_roster(staffing.matrix, scenario.agents.shifts, scenario.horizon,
                              tuple(g.name for g in scenario.agents.groups))
-    return RosterStudy(staffing, roster, roster_plan(staffing.plan, roster))
+    plan = roster_plan(staffing.plan, roster)
+    rostered = staffing.scenario.with_changes(
+        {f"agents.groups.{g}.staffing": [int(x) for x in row] for g, row in enumerate(plan.staffing)})
+    return RosterStudy(staffing, roster, rostered, plan)
