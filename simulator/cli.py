@@ -243,7 +243,9 @@ def _print_roster(roster: Roster) -> None:
             out_console.print(t)
     out_console.print(f"Paid hours: {number(roster.paid_hours, 1)} over {len(roster.weekdays)} day(s), paid breaks in, unpaid "
                       f"lunch out (the requirement is {number(roster.required_hours, 1)} agent-hours on the phones); "
-                      f"integer program solved in {roster.solve_seconds:.2f} s", markup=False, highlight=False)
+                      f"integer program solved in {roster.solve_seconds:.2f} s"
+                      + (f", within {roster.mip_gap:.2%} of the optimum (time limit)" if roster.mip_gap > 1e-6 else ", optimal"),
+                      markup=False, highlight=False)
 
 
 def _json_num(x: float) -> float | None:

@@ -35,7 +35,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix, hstack, kron
 from scipy.sparse import eye as sparse_eye
 
-from simulator.core.errors import ScenarioError
+from simulator.core.errors import CcsimError, ScenarioError
 from simulator.model.plan import EnginePlan
 from simulator.model.scenario import Horizon, Scenario
 from simulator.model.shifts import WEEKDAYS, Placement, ShiftType, rest_patterns
@@ -195,6 +195,8 @@ def _solve_day(required: np.ndarray, cols: list[Column], shifts: list[ShiftType]
     res = milp(cost, constraints=constraints, integrality=np.ones(G * C), bounds=Bounds(0, np.inf),
                options={"time_limit": TIME_LIMIT_SECONDS, "mip_rel_gap": MIP_REL_GAP})
     seconds = time.perf_counter() - began
+    if res.x is None and res.status != 2:  # 2: infeasible, diagnosed by the caller
+        raise CcsimError(f"the roster's integer program stopped without a roster after {seconds:.0f} s: {res.message}")
     if res.x is None:
         return np.zeros(0), seconds, math.nan
     gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
