@@ -23,6 +23,7 @@ from simulator.core.errors import ScenarioError
 from simulator.engine.callcenter import simulate_replication
 from simulator.model.build import build_plan, cost_inputs
 from simulator.model.scenario import parse_scenario
+from simulator.model.shifts import MAX_PATTERNS, rest_patterns
 from simulator.model.streams import replication_streams
 from simulator.studies.roster import roster_plan, schedule_roster
 from simulator.studies.simulate import simulate
@@ -98,6 +99,28 @@ def test_bad_shift_fields_are_one_line_naming_the_field(change, needles):
 def test_no_shifts_is_the_default_and_changes_nothing():
     assert parse_scenario(minimal_dict()).agents.shifts is None
     assert build_plan(parse_scenario(minimal_dict())).paid_staffing is None
+
+
+def test_wide_windows_on_a_fine_grid_keep_the_placements_bounded():
+    shift = {"name": "wide", "starts": ["08:00"], "length_hours": 8,
+             "breaks": [{"minutes": 15, "window_minutes": [30, 200]}, {"minutes": 15, "window_minutes": [280, 460]}],
+             "lunch": {"minutes": 30, "window_minutes": [150, 330]}}
+    sc = _scenario([shift], interval=5)
+    patterns = rest_patterns(sc.agents.shifts[0], 5)
+    assert 100 < len(patterns) <= MAX_PATTERNS
+    for p in patterns:
+        spans = sorted((q.offset * 5, q.offset * 5 + q.minutes) for q in p)
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), "rests overlap"
+        lunch = next(q for q in p if not q.paid)
+        assert 150 <= lunch.offset * 5 and lunch.offset * 5 + 30 <= 330
+
+
+def test_day_labels_name_the_weekdays():
+    sc = _scenario([FULL, PART], days=12)
+    req = np.broadcast_to(_day_requirement(), (12, 2, 24)).copy()
+    req[5:7] = 0  # a weekend with nothing to cover
+    roster = schedule_roster(req, sc.agents.shifts, sc.horizon, ("a", "b"))
+    assert [label for label, _ in roster.day_classes()] == ["days 1-5, 8-12 (mon-fri)", "days 6-7 (sat, sun)"]
 
 
 # ---------------------------------------------------------------- the integer program

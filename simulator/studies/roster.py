@@ -128,7 +128,7 @@ class Roster:
         out = []
         for days in groups.values():
             span = f"day {days[0] + 1}" if len(days) == 1 else f"days {_ranges([d + 1 for d in days])}"
-            names = self.weekdays[days[0]] if len(days) == 1 else f"{self.weekdays[days[0]]}-{self.weekdays[days[-1]]}"
+            names = _weekday_names([self.weekdays[d] for d in days])
             out.append((f"{span} ({names})", days))
         return out
 
@@ -161,6 +161,15 @@ class Roster:
                 for d in range(len(self.weekdays)) for row in self.interval_summary(d).to_dict("records")
             ],
         }
+
+
+def _weekday_names(names: list[str]) -> str:
+    """"mon-fri" for a run of three or more weekdays, else "mon, wed"."""
+    distinct = sorted(set(names), key=WEEKDAYS.index)
+    first, last = WEEKDAYS.index(distinct[0]), WEEKDAYS.index(distinct[-1])
+    if len(distinct) >= 3 and last - first + 1 == len(distinct):
+        return f"{distinct[0]}-{distinct[-1]}"
+    return ", ".join(distinct)
 
 
 def _ranges(days: list[int]) -> str:
