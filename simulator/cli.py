@@ -14,21 +14,22 @@ from contextlib import contextmanager
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Callable, Iterator, Optional
+from typing import Annotated, Iterator, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from simulator.cli_tables import print_comparison
 from simulator.cli_jobs import Job, announce, interrupted_message, progress, start_job
 from simulator.core.errors import CcsimError, InputFileError
 from simulator.model.build import build_plan
 from simulator.model.scenario import load_scenario
 from simulator.output.export import inert_frame, slug
-from simulator.output.fmt import TEXT_MISSING, ci_text, is_missing, kpi_text, number, pct
+from simulator.output.fmt import TEXT_MISSING, ci_text, kpi_text, number, pct
 from simulator.output.report import write_compare_report, write_run_report
-from simulator.studies.compare import Comparison, notes
 from simulator.studies.compare import compare as run_compare
+from simulator.studies.roster import Roster, optimize_roster
 from simulator.studies.simulate import SimulationResult, default_workers, simulate
 from simulator.studies.staffing import optimize_staffing
 
@@ -223,27 +224,29 @@ def staff(
     workers: WorkersOpt = None,
     json_out: JsonOpt = False,
     csv: Annotated[Optional[Path], typer.Option("--csv", help="Write the staffing table as CSV here (default: reports/<name>-staffing.csv).")] = None,
+    shifts: Annotated[bool, typer.Option("--shifts", help="Also roster the requirement into the scenario's agents.shifts (fewest paid hours); the roster CSV goes next to the staffing CSV.")] = False,
 ) -> None:
     """Fewest agents per interval and group that meet the service target (found by simulation)."""
     with _errors():
         sc = load_scenario(scenario)
         with progress(1, f"Staffing {sc.name}", err_console) as tick:
-            res = optimize_staffing(sc, replications=replications, seed=seed, workers=workers)
+            options = dict(replications=replications, seed=seed, workers=workers)
+            study = optimize_roster(sc, **options) if shifts else None
+            res = study.staffing if study else optimize_staffing(sc, **options)
             tick(1)
         table = res.table
-        path = csv or Path("reports") / f"{slug(sc.name)}-staffing.csv"
-        if path.exists() and csv is None:
-            path = path.with_name(path.stem + datetime.now().strftime("-%Y%m%d-%H%M%S") + ".csv")
-        elif path.exists():
-            raise InputFileError(f"--csv file {path} exists; choose another name so nothing is overwritten")
+        path, roster_path = _staff_csv_paths(csv, sc.name, study is not None)
         path.parent.mkdir(parents=True, exist_ok=True)
         inert_frame(table).to_csv(path, index=False)
+        if study is not None:
+            inert_frame(study.roster.table).to_csv(roster_path, index=False)
     if json_out:
         rows = [
             {"interval_start": r.interval_start, "group": r.group, "agents": int(r.agents), "service_level": _json_num(r.service_level)}
             for r in table.itertuples()
         ]
-        sys.stdout.write(json.dumps({"staffing": rows}, allow_nan=False) + "\n")
+        extra = {"roster": study.roster.to_json_dict()} if study else {}
+        sys.stdout.write(json.dumps({"staffing": rows, **extra}, allow_nan=False) + "\n")
         return
     t = Table(title=f"Staffing that meets {sc.service_target.fraction:.0%} in {sc.service_target.answer_within_seconds:g} s - {sc.name}")
     for col in ("interval_start", "group", "agents", "service_level", "abandonment_rate", "erlang_agents"):
@@ -252,7 +255,41 @@ def staff(
     for r in table.to_dict("records"):
         t.add_row(*[_cell(c, r[c]) for c in table.columns if c in ("interval_start", "group", "agents", "service_level", "abandonment_rate", "erlang_agents")])
     out_console.print(t)
-    out_console.print(f"Written to {path}")
+    if study is not None:
+        _print_roster(study.roster)
+    out_console.print(f"Written to {path}" + (f" and {roster_path}" if roster_path else ""))
+
+
+def _staff_csv_paths(csv: Path | None, name: str, roster: bool) -> tuple[Path, Path | None]:
+    """The staffing CSV and, with a roster, ``<stem>-roster.csv`` next to it; nothing is overwritten."""
+    path = csv or Path("reports") / f"{slug(name)}-staffing.csv"
+
+    def twin(p: Path) -> Path | None:
+        return p.with_name(p.stem + "-roster.csv") if roster else None
+
+    taken = [p for p in (path, twin(path)) if p is not None and p.exists()]
+    if taken and csv is None:
+        path = path.with_name(path.stem + datetime.now().strftime("-%Y%m%d-%H%M%S") + ".csv")
+    elif taken:
+        raise InputFileError(f"--csv file {taken[0]} exists; choose another name so nothing is overwritten")
+    return path, twin(path)
+
+
+def _print_roster(roster: Roster) -> None:
+    for label, days in roster.day_classes():
+        for title, frame in ((f"Roster, {label}: required vs on the phones per interval (all groups)", roster.interval_summary(days[0])),
+                             (f"Heads per shift type, {label} (per day)", roster.by_shift_type(days[0]))):
+            t = Table(title=title)
+            for col in frame.columns:
+                t.add_column(col, justify="right")
+            for r in frame.itertuples(index=False):
+                t.add_row(*[number(v, 1) if isinstance(v, float) else str(v) for v in r])
+            out_console.print(t)
+    out_console.print(f"Paid hours: {number(roster.paid_hours, 1)} over {len(roster.weekdays)} day(s), paid breaks in, unpaid "
+                      f"lunch out (the requirement is {number(roster.required_hours, 1)} agent-hours on the phones); "
+                      f"integer program solved in {roster.solve_seconds:.2f} s"
+                      + (f", within {roster.mip_gap:.2%} of the optimum (time limit)" if roster.mip_gap > 1e-6 else ", optimal"),
+                      markup=False, highlight=False)
 
 
 def _json_num(x: float) -> float | None:
@@ -303,89 +340,6 @@ def compare(
     print_comparison(comp, out_console)
     if path is not None:
         out_console.print(f"Report written to {path}")
-
-
-def print_comparison(comp: Comparison, console: Console) -> None:
-    """Rich tables: KPIs with paired differences, finance, attribution, and plain-language notes."""
-    cur = comp.baseline.scenario.currency
-    n = len(comp.baseline.replications)
-    for res in comp.results:
-        d = comp.differences[comp.differences["scenario"] == res.name]
-        share = float(comp.confidence.loc[comp.confidence["scenario"] == res.name, "share_cheaper"].iloc[0])
-        t = Table(title=f"{res.name} vs {comp.baseline.name} - hold {comp.hold}, {n} paired replications, seed {comp.baseline.seed}",
-                  caption=f"cheaper than the baseline in {pct(share, 0)} of replications (costs in {cur})")
-        for col in ("KPI", "baseline", "scenario", "difference", "95% CI of difference"):
-            t.add_column(col, justify="left" if col == "KPI" else "right")
-        for r in d.itertuples(index=False):
-            diff = lambda x: kpi_text(r.kpi, x, signed=True)  # noqa: B023, E731
-            t.add_row(r.kpi, kpi_text(r.kpi, r.baseline_mean), kpi_text(r.kpi, r.scenario_mean), diff(r.diff_mean),
-                      ci_text(r.diff_ci95_low, r.diff_ci95_high, diff, " .. ", None))
-        console.print(t)
-    console.print(_finance_table(comp))
-    if comp.attribution is not None:
-        a = Table(title=f"Attribution of the monthly saving (Shapley values, {cur} per month)")
-        for col in ("scenario", "change", "contribution / month", "95% CI", "share"):
-            a.add_column(col, justify="left" if col in ("scenario", "change") else "right")
-        for r in comp.attribution.itertuples(index=False):
-            signed = lambda x: number(x, 0, True, TEXT_MISSING)  # noqa: E731
-            a.add_row(r.scenario, r.lever, signed(r.contribution_month),
-                      ci_text(r.ci95_low, r.ci95_high, signed, " .. ", TEXT_MISSING), pct(r.share, 0, TEXT_MISSING))
-        console.print(a)
-        for name, meta in comp.attribution_meta.items():
-            console.print(f"Attribution for {name}: {meta['method']}, {meta['coalitions_simulated']} coalition runs of "
-                          f"{meta['replications']} replications x {meta['days']} day(s); 'residual' is the gap to the main run.",
-                          markup=False, highlight=False)
-    for note in notes(comp):
-        console.print(note, markup=False, highlight=False)
-
-
-def _months(x: float) -> str:
-    """A payback month; infinite when the saving never covers the investment."""
-    if math.isnan(x):
-        return TEXT_MISSING
-    return "never (36 months)" if math.isinf(x) else f"{int(x)}"
-
-
-def _finance_table(comp: Comparison) -> Table:
-    cur = comp.baseline.scenario.currency
-    f = Table(title=f"Savings and return ({cur}; positive = the scenario costs less; [95% CI])")
-    f.add_column("figure")
-    recs = comp.finance.to_dict("records")
-    for r in recs:
-        f.add_column(r["scenario"], justify="right")
-
-    def ci(r: dict, key: str, fmt: Callable[[float], str]) -> str:
-        if math.isnan(r[key]):
-            return TEXT_MISSING
-        return f"{fmt(r[key])} [{ci_text(r[key + '_ci95_low'], r[key + '_ci95_high'], fmt, ' .. ', None)}]"
-
-    def amount(x: float) -> str:
-        return number(x, 0, missing=TEXT_MISSING)
-
-    def share(x: float) -> str:  # thousands grouped: a 3-year ROI can pass 1,000%
-        return TEXT_MISSING if is_missing(x) else f"{number(100 * x, 0)}%"
-
-    def payback(r: dict) -> str:
-        pb = _months(r["payback_month"])
-        if not math.isinf(r["payback_month"]) and r["investment"] > 0:
-            pb += f" [{_months(r['payback_month_ci95_low'])} .. {_months(r['payback_month_ci95_high'])}]"
-        return pb
-
-    cheaper = dict(zip(comp.confidence["scenario"], comp.confidence["share_cheaper"]))
-    lines: list[tuple[str, Callable[[dict], str]]] = [
-        ("saving per simulated horizon", lambda r: ci(r, "savings_horizon", amount)),
-        ("saving per month", lambda r: ci(r, "savings_month", amount)),
-        ("saving per year", lambda r: ci(r, "savings_year", amount)),
-        ("investment (one-time)", lambda r: amount(r["investment"])),
-        ("running cost change / month", lambda r: f"{number(r['running_monthly'], 0, True, TEXT_MISSING)} (in the saving)"),
-        ("payback month", payback),
-        ("ROI over 3 years", lambda r: ci(r, "roi_3y", share)),
-        ("NPV over 3 years", lambda r: ci(r, "npv_3y", amount) + f" at {pct(r['discount_rate'], 0)}"),
-        ("cheaper in (replications)", lambda r: pct(cheaper[r["scenario"]], 0)),
-    ]
-    for label, fn in lines:
-        f.add_row(label, *[fn(r) for r in recs])
-    return f
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -45,6 +45,12 @@ def full_dict() -> dict[str, Any]:
                    {"name": "b", "skills": ["tech"], "staffing": 2}],
         "routing": {"policy": "skills_based", "overflow_after_seconds": 20, "pooled_handle_time_factor": 1.1,
                     "investment": 1000.0, "monthly_fee": 10.0},
+        "shifts": [
+            {"name": "long", "starts": ["08:00"], "length_hours": 2.0, "days": ["mon", "tue", "wed", "thu", "fri"],
+             "breaks": [{"minutes": 15, "window_minutes": [30, 60]}], "lunch": {"minutes": 30, "window_minutes": [60, 90]},
+             "min_heads": 0, "max_heads": 50},
+            {"name": "short", "starts": {"first": "08:00", "last": "09:00", "every_minutes": 30}, "length_hours": 1.0},
+        ],
     }
     data["service_target"]["max_abandonment"] = 0.1
     data["arrivals"]["profile"] = [1, 2, 2, 1]

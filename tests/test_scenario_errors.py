@@ -149,6 +149,9 @@ CASES = {
                                  ["arrivals.profile_file", "not both"]),
     "all_zero_profile_csv": (_profile_csv("calls\n0\n0\n0\n0\n"), ["arrivals.profile_file", "volumes.csv", "above 0"]),
     "csv_line_after_blank_lines": (_profile_csv("calls\n1\n\n\n2\nx\n"), ["volumes.csv line 6", "'x'"]),
+    # Issue 10: shift types (more in tests/test_roster.py).
+    "shift_start_off_grid": (_set("agents.shifts", [{"name": "x", "starts": ["08:15"], "length_hours": 1}]),
+                             ["agents.shifts.0.starts.0", "08:15", "interval grid"]),
 }
 
 

@@ -1,7 +1,8 @@
 """The cost model: pure functions of one replication's volumes and the scenario's rates.
 
 Formulas (SPEC.md "Cost model", README "Cost model"):
-- agent_labor = staffed agent-hours / (1 - shrinkage) x wage x (1 + benefits load)
+- agent_labor = staffed agent-hours / (1 - shrinkage) x wage x (1 + benefits load); with a roster,
+  staffed agent-hours are its paid hours (paid breaks in, unpaid lunch out), not its hours on the phones
 - supervision = paid agent-hours / span of control x supervisor wage x (1 + benefits load)
 - agent_seats = FTE x (licence + desktop) per month x months; facilities = FTE x seat cost x months
   where FTE = paid agent-hours / (paid hours per agent-day x days) and months = days / working days
@@ -65,7 +66,7 @@ def replication_costs(records: Records, plan: EnginePlan, rates: CostInputs) -> 
     """Cost components of one replication (currency units over the simulated horizon)."""
     days = horizon_days(plan)
     months = days / rates.working_days_per_month
-    staffed_hours = float(staffed_seconds_per_interval(plan).sum()) / 3600.0
+    staffed_hours = float(staffed_seconds_per_interval(plan, paid=True).sum()) / 3600.0  # a roster's paid hours
     paid_hours = staffed_hours / (1.0 - rates.shrinkage)
     loaded_wage = rates.hourly_wage * (1.0 + rates.benefits_load)
     fte = paid_hours / (rates.paid_hours_per_agent_day * days) if days > 0 else 0.0

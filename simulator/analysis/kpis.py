@@ -68,9 +68,14 @@ def measured(records: Records, plan: EnginePlan) -> Records:
     return records.select(records.arrival_s >= start)
 
 
-def staffed_seconds_per_interval(plan: EnginePlan) -> np.ndarray:
-    """Scheduled agent-seconds per (day, interval); the part of an interval inside the warm-up is left out."""
-    agents = plan.staffing.sum(axis=0).astype(float)
+def staffed_seconds_per_interval(plan: EnginePlan, paid: bool = False) -> np.ndarray:
+    """Scheduled agent-seconds per (day, interval); the part of an interval inside the warm-up is left out.
+
+    ``paid=True``: the paid agent-seconds instead: a roster's (``plan.paid_staffing``: on shift, paid
+    breaks in, unpaid lunch out) where there is one, else the same as on the phones.
+    """
+    heads = plan.paid_staffing if paid and plan.paid_staffing is not None else plan.staffing
+    agents = heads.sum(axis=0).astype(float)
     starts = (np.arange(plan.days)[:, None] * 86400.0 + plan.open_seconds
               + np.arange(plan.intervals_per_day)[None, :] * plan.interval_seconds)
     warmup_end = plan.open_seconds + plan.warmup_seconds

@@ -95,7 +95,6 @@ def type_pool(plan: EnginePlan, k: int) -> tuple[list[int], float]:
     serving = plan.type_groups(k)
     groups = [g for g, _, _ in serving]
     factor = serving[0][2] if serving else 1.0
-    t = plan.types[k]
     aht = expected_handle_seconds(plan, k, factor)
     return groups, aht
 

@@ -90,6 +90,9 @@ class EnginePlan:
     bot_failed_handle_factor: float = 1.0  # handle-time factor of a failed-bot transfer
     bot_failed_fcr_penalty: float = 0.0  # absolute FCR reduction of a failed-bot transfer (floored at 0)
     bot_false_resolution_share: float = 0.0  # bot-"resolved" needs that come back as a repeat
+    # With a roster (``studies.roster``): paid agents per (group, interval), those on a paid break
+    # included and the unpaid lunch left out, as a float; None: agents are paid while on the phones.
+    paid_staffing: np.ndarray | None = None
 
     @property
     def intervals_per_day(self) -> int:

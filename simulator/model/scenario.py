@@ -21,6 +21,7 @@ from simulator.model.csvdata import absolutize_paths, inline_csv_inputs, replace
 from simulator.model.yamlsafe import YamlProblem, load_yaml
 from simulator.model.validation_errors import to_scenario_error
 from simulator.model.schema import DistributionSpec, FrozenModel, NonNegFloat, PositiveFloat, Share
+from simulator.model.shifts import ShiftType, check_shifts
 
 _TIME = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 
@@ -138,6 +139,8 @@ class Routing(_Model):
 class Agents(_Model):
     groups: Annotated[list[AgentGroup], Field(min_length=1)]
     routing: Routing = Routing()
+    shifts: Annotated[list[ShiftType], Field(min_length=1)] | None = None
+    """Shift types a roster is built from (``ccsim staff --shifts``); default none: no rostering."""
 
 
 class Redials(_Model):
@@ -247,6 +250,8 @@ def check_scenario(self: Scenario) -> Scenario:
             raise _Cross(
                 f"agents.groups.{gi}.staffing", f"{len(g.staffing)} values", f"an integer, 'optimize' or a list of {n} integers"
             )
+    if self.agents.shifts is not None:
+        check_shifts(self.agents.shifts, self.horizon)
     covered = {s for g in self.agents.groups for s in g.skills}
     for ci, c in enumerate(self.contact_types):
         if c.name not in covered and self.agents.routing.policy != "pooled":

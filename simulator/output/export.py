@@ -103,7 +103,7 @@ class CostModelColumn:
 
 def cost_model_column(result: SimulationResult) -> CostModelColumn:
     """The Cost model sheet's column of one run: its mean usage volumes, staffed hours and rates."""
-    staffed = float(staffed_seconds_per_interval(result.plan).sum()) / 3600.0
+    staffed = float(staffed_seconds_per_interval(result.plan, paid=True).sum()) / 3600.0
     return CostModelColumn(
         scenario=result.name,
         currency=result.scenario.currency,
@@ -120,7 +120,7 @@ def cost_model_column(result: SimulationResult) -> CostModelColumn:
 _MODEL_ROWS: list[tuple[str, str, str, str, str]] = [
     ("h_volumes", "Simulated volumes (mean over replications)", "", "head", ""),
     ("days", "Simulated days counted for costs", "days", "in", "days"),
-    ("staffed_hours", "Staffed agent-hours (on the phones)", "hours", "in", "staffed_hours"),
+    ("staffed_hours", "Staffed agent-hours (on the phones; a roster's paid hours)", "hours", "in", "staffed_hours"),
     ("calls_answered", "Calls answered", "calls", "in", "calls_answered"),
     ("ivr_minutes", "IVR minutes", "min", "in", "vol"),
     ("queue_minutes", "Queue (waiting) minutes", "min", "in", "vol"),

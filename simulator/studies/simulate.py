@@ -26,6 +26,7 @@ from simulator.model.scenario import Scenario
 from simulator.analysis.stats import summarize
 from simulator.analysis.validity import type_interval_counts
 from simulator.model.streams import replication_streams
+from simulator.studies.roster import optimize_roster
 from simulator.studies.staffing import optimize_staffing
 
 # Shares of calls, never above 1. (Occupancy can exceed 1: agents drain the queue after close.)
@@ -238,10 +239,14 @@ def resolve_optimized_staffing(scenario: Scenario) -> tuple[Scenario, EnginePlan
     """The scenario and its engine plan, ``staffing: optimize`` replaced by the optimizer's staffing.
 
     The optimizer's plan is used as is: its staffing is already placed interval by interval, so
-    the ``scheduling`` lever must not reshape it again.
+    the ``scheduling`` lever must not reshape it again. With ``agents.shifts`` the requirement is
+    rostered (``studies.roster``) and the roster's on-phone heads and paid hours are simulated.
     """
     if not scenario.needs_staffing_optimizer:
         return scenario, build_plan(scenario)
+    if scenario.agents.shifts is not None:  # rostered: agents on a break are off the phones, paid hours are costed
+        study = optimize_roster(scenario)
+        return study.scenario, study.plan
     result = optimize_staffing(scenario)
     return result.scenario, result.plan
 

@@ -1,0 +1,96 @@
+"""Part of the command line: the rich tables of ``ccsim compare`` (KPI differences, savings and
+return, attribution) and its plain-language notes."""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+from rich.console import Console
+from rich.table import Table
+
+from simulator.output.fmt import TEXT_MISSING, ci_text, is_missing, kpi_text, number, pct
+from simulator.studies.compare import Comparison, notes
+
+
+def print_comparison(comp: Comparison, console: Console) -> None:
+    """Rich tables: KPIs with paired differences, finance, attribution, and plain-language notes."""
+    cur = comp.baseline.scenario.currency
+    n = len(comp.baseline.replications)
+    for res in comp.results:
+        d = comp.differences[comp.differences["scenario"] == res.name]
+        share = float(comp.confidence.loc[comp.confidence["scenario"] == res.name, "share_cheaper"].iloc[0])
+        t = Table(title=f"{res.name} vs {comp.baseline.name} - hold {comp.hold}, {n} paired replications, seed {comp.baseline.seed}",
+                  caption=f"cheaper than the baseline in {pct(share, 0)} of replications (costs in {cur})")
+        for col in ("KPI", "baseline", "scenario", "difference", "95% CI of difference"):
+            t.add_column(col, justify="left" if col == "KPI" else "right")
+        for r in d.itertuples(index=False):
+            diff = lambda x: kpi_text(r.kpi, x, signed=True)  # noqa: B023, E731
+            t.add_row(r.kpi, kpi_text(r.kpi, r.baseline_mean), kpi_text(r.kpi, r.scenario_mean), diff(r.diff_mean),
+                      ci_text(r.diff_ci95_low, r.diff_ci95_high, diff, " .. ", None))
+        console.print(t)
+    console.print(_finance_table(comp))
+    if comp.attribution is not None:
+        a = Table(title=f"Attribution of the monthly saving (Shapley values, {cur} per month)")
+        for col in ("scenario", "change", "contribution / month", "95% CI", "share"):
+            a.add_column(col, justify="left" if col in ("scenario", "change") else "right")
+        for r in comp.attribution.itertuples(index=False):
+            signed = lambda x: number(x, 0, True, TEXT_MISSING)  # noqa: E731
+            a.add_row(r.scenario, r.lever, signed(r.contribution_month),
+                      ci_text(r.ci95_low, r.ci95_high, signed, " .. ", TEXT_MISSING), pct(r.share, 0, TEXT_MISSING))
+        console.print(a)
+        for name, meta in comp.attribution_meta.items():
+            console.print(f"Attribution for {name}: {meta['method']}, {meta['coalitions_simulated']} coalition runs of "
+                          f"{meta['replications']} replications x {meta['days']} day(s); 'residual' is the gap to the main run.",
+                          markup=False, highlight=False)
+    for note in notes(comp):
+        console.print(note, markup=False, highlight=False)
+
+
+def _months(x: float) -> str:
+    """A payback month; infinite when the saving never covers the investment."""
+    if math.isnan(x):
+        return TEXT_MISSING
+    return "never (36 months)" if math.isinf(x) else f"{int(x)}"
+
+
+def _finance_table(comp: Comparison) -> Table:
+    cur = comp.baseline.scenario.currency
+    f = Table(title=f"Savings and return ({cur}; positive = the scenario costs less; [95% CI])")
+    f.add_column("figure")
+    recs = comp.finance.to_dict("records")
+    for r in recs:
+        f.add_column(r["scenario"], justify="right")
+
+    def ci(r: dict, key: str, fmt: Callable[[float], str]) -> str:
+        if math.isnan(r[key]):
+            return TEXT_MISSING
+        return f"{fmt(r[key])} [{ci_text(r[key + '_ci95_low'], r[key + '_ci95_high'], fmt, ' .. ', None)}]"
+
+    def amount(x: float) -> str:
+        return number(x, 0, missing=TEXT_MISSING)
+
+    def share(x: float) -> str:  # thousands grouped: a 3-year ROI can pass 1,000%
+        return TEXT_MISSING if is_missing(x) else f"{number(100 * x, 0)}%"
+
+    def payback(r: dict) -> str:
+        pb = _months(r["payback_month"])
+        if not math.isinf(r["payback_month"]) and r["investment"] > 0:
+            pb += f" [{_months(r['payback_month_ci95_low'])} .. {_months(r['payback_month_ci95_high'])}]"
+        return pb
+
+    cheaper = dict(zip(comp.confidence["scenario"], comp.confidence["share_cheaper"]))
+    lines: list[tuple[str, Callable[[dict], str]]] = [
+        ("saving per simulated horizon", lambda r: ci(r, "savings_horizon", amount)),
+        ("saving per month", lambda r: ci(r, "savings_month", amount)),
+        ("saving per year", lambda r: ci(r, "savings_year", amount)),
+        ("investment (one-time)", lambda r: amount(r["investment"])),
+        ("running cost change / month", lambda r: f"{number(r['running_monthly'], 0, True, TEXT_MISSING)} (in the saving)"),
+        ("payback month", payback),
+        ("ROI over 3 years", lambda r: ci(r, "roi_3y", share)),
+        ("NPV over 3 years", lambda r: ci(r, "npv_3y", amount) + f" at {pct(r['discount_rate'], 0)}"),
+        ("cheaper in (replications)", lambda r: pct(cheaper[r["scenario"]], 0)),
+    ]
+    for label, fn in lines:
+        f.add_row(label, *[fn(r) for r in recs])
+    return f
