@@ -306,7 +306,8 @@ def _cell(col: str, v: object) -> str:
 def compare(
     baseline: ScenarioArg,
     scenarios: Annotated[list[Path], typer.Argument(help="Lever scenario files to compare with the baseline.", show_default=False)],
-    hold: Annotated[str, typer.Option("--hold", help="'staffing': keep the baseline's agents; 'service': re-staff every scenario to the service target.")] = "staffing",
+    hold: Annotated[str, typer.Option("--hold", help="'service' (default): staff the baseline and every scenario with the same optimizer to the same target; 'staffing': keep the baseline's agents.")] = "service",
+    target: Annotated[str, typer.Option("--target", help="With --hold service: 'file' (the baseline's service_target) or 'as-is' (the service level the baseline gives today).")] = "file",
     replications: RepsOpt = None,
     seed: SeedOpt = None,
     workers: WorkersOpt = None,
@@ -318,6 +319,10 @@ def compare(
     """Compare lever scenarios with a baseline: paired differences, savings, ROI."""
     if hold not in ("service", "staffing"):
         _fail(f"--hold must be 'service' or 'staffing' (got {hold!r})")
+    if target not in ("file", "as-is"):
+        _fail(f"--target must be 'file' or 'as-is' (got {target!r})")
+    if target != "file" and hold != "service":
+        _fail(f"--target {target} needs --hold service (got --hold {hold})")
     # `compare base.yaml scenarios/*.yaml` may name the baseline again: compare it once.
     scenarios = [p for p in scenarios if p.resolve() != baseline.resolve()]
     if not scenarios:
@@ -330,9 +335,10 @@ def compare(
         wants_report = out is not None or (report and not json_out)
         job = start_job("compare", [baseline, *scenarios], (out or _default_out(name)) if wants_report else None, name, resume)
         announce([base, *others], n, workers or default_workers(), err_console)
-        with _interruptible(job), progress(n * (1 + len(others)), "Comparing scenarios", err_console) as tick:
+        runs = 1 + len(others) + (hold == "service" and not base.needs_staffing_optimizer)  # + today's baseline
+        with _interruptible(job), progress(n * runs, "Comparing scenarios", err_console) as tick:
             comp = run_compare(base, others, hold=hold, replications=replications, seed=seed, workers=workers,
-                               progress=tick, store=job.store)
+                               progress=tick, store=job.store, target=target)
         path = job.publish(lambda folder: write_compare_report(comp, folder))
     if json_out:
         sys.stdout.write(json.dumps(comp.to_json_dict(), allow_nan=False) + "\n")

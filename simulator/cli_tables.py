@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from simulator.output.fmt import TEXT_MISSING, ci_text, is_missing, kpi_text, number, pct
+from simulator.studies.baselines import baseline_lines
 from simulator.studies.compare import Comparison, notes
 
 
@@ -17,10 +18,13 @@ def print_comparison(comp: Comparison, console: Console) -> None:
     """Rich tables: KPIs with paired differences, finance, attribution, and plain-language notes."""
     cur = comp.baseline.scenario.currency
     n = len(comp.baseline.replications)
+    if comp.hold == "service":
+        console.print(_baselines_table(comp))
+    against = "the optimised baseline" if comp.hold == "service" else f"{comp.baseline.name} (staffing held)"
     for res in comp.results:
         d = comp.differences[comp.differences["scenario"] == res.name]
         share = float(comp.confidence.loc[comp.confidence["scenario"] == res.name, "share_cheaper"].iloc[0])
-        t = Table(title=f"{res.name} vs {comp.baseline.name} - hold {comp.hold}, {n} paired replications, seed {comp.baseline.seed}",
+        t = Table(title=f"{res.name} vs {against} - hold {comp.hold}, {n} paired replications, seed {comp.baseline.seed}",
                   caption=f"cheaper than the baseline in {pct(share, 0)} of replications (costs in {cur})")
         for col in ("KPI", "baseline", "scenario", "difference", "95% CI of difference"):
             t.add_column(col, justify="left" if col == "KPI" else "right")
@@ -29,7 +33,8 @@ def print_comparison(comp: Comparison, console: Console) -> None:
             t.add_row(r.kpi, kpi_text(r.kpi, r.baseline_mean), kpi_text(r.kpi, r.scenario_mean), diff(r.diff_mean),
                       ci_text(r.diff_ci95_low, r.diff_ci95_high, diff, " .. ", None))
         console.print(t)
-    console.print(_finance_table(comp))
+    if comp.results:
+        console.print(_finance_table(comp))
     if comp.attribution is not None:
         a = Table(title=f"Attribution of the monthly saving (Shapley values, {cur} per month)")
         for col in ("scenario", "change", "contribution / month", "95% CI", "share"):
@@ -47,6 +52,24 @@ def print_comparison(comp: Comparison, console: Console) -> None:
         console.print(note, markup=False, highlight=False)
 
 
+def _baselines_table(comp: Comparison) -> Table:
+    """Today's baseline as given, the optimised baseline, and the gain between them."""
+    cur = comp.baseline.scenario.currency
+    t = Table(title=f"Equal service: every scenario staffed by the same optimizer to {comp.target.words()}",
+              caption="Each lever's saving below is measured against the optimised baseline; the gain between "
+                      "today and the optimised baseline is the scheduling's, not a lever's.")
+    for col in ("line", f"cost / month ({cur})", "cost per answered call", "service level", "agent-hours / day"):
+        t.add_column(col, justify="left" if col == "line" else "right")
+    for r in baseline_lines(comp.as_is, comp.baseline, comp.optimisation).to_dict("records"):
+        month = number(r["cost_month"], 0, missing=TEXT_MISSING)
+        if not math.isnan(r["cost_month_ci95_low"]):
+            signed = lambda x: number(x, 0, True, TEXT_MISSING)  # noqa: E731
+            month = f"{signed(r['cost_month'])} [{ci_text(r['cost_month_ci95_low'], r['cost_month_ci95_high'], signed, ' .. ', None)}]"
+        t.add_row(r["line"], month, kpi_text("cost_per_call", r["cost_per_call"]), kpi_text("service_level", r["service_level"]),
+                  number(r["agent_hours_per_day"], 0, missing=TEXT_MISSING))
+    return t
+
+
 def _months(x: float) -> str:
     """A payback month; infinite when the saving never covers the investment."""
     if math.isnan(x):
@@ -56,7 +79,9 @@ def _months(x: float) -> str:
 
 def _finance_table(comp: Comparison) -> Table:
     cur = comp.baseline.scenario.currency
-    f = Table(title=f"Savings and return ({cur}; positive = the scenario costs less; [95% CI])")
+    held = (f"against the optimised baseline, every scenario staffed to {comp.target.words()}" if comp.target is not None
+            else "with the baseline's staffing held: fewer calls save labour only if staffing follows (--hold service)")
+    f = Table(title=f"Savings and return ({cur}; positive = the scenario costs less; [95% CI])", caption=held)
     f.add_column("figure")
     recs = comp.finance.to_dict("records")
     for r in recs:

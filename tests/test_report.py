@@ -116,7 +116,7 @@ def test_compare_report_summary_charts_and_note(tmp_path: Path, comparison: Comp
     _assert_escaped(text)
     assert "IVR &lt;30%&gt;" in text and "Combined &amp; VoIP" in text
     assert "IVR containment of 30%" in text
-    assert re.search(r"(saves|costs) <b>\$[\d,]+ (more )?per month</b> \(95% CI", text)
+    assert re.search(r"(saves|costs) <b>\$[\d,]+ (more )?per month</b> (at equal service|with the baseline's staffing held) \(95% CI", text)
     assert "cost per answered call <b>rises</b>" in text
     for title in ("Cost per call and total cost by scenario", "Cost breakdown per answered call",
                   "Savings by lever: baseline to combined scenario", "Payback over 36 months", "Service by interval",
@@ -136,7 +136,8 @@ def test_compare_report_with_service_held_and_no_attribution(tmp_path: Path) -> 
     comp = compare(parse_scenario(tiny_dict()), [ivr], hold="service", workers=1, attribution=False)
     text = write_compare_report(comp, tmp_path).read_text(encoding="utf-8")
     assert "Executive summary" in text and "Payback over 36 months" in text
-    assert "re-staffed to meet the service target" in text
+    assert "staffed by the optimizer to" in text and "What every saving is measured against" in text
+    assert "optimised baseline" in text and "today&#x27;s baseline as given" in text
     assert "Saving attributed to each lever" not in text and not (tmp_path / "attribution.csv").exists()
     assert "--hold service" in text
 

@@ -28,7 +28,7 @@ import pandas as pd
 from simulator.analysis.costs import horizon_days
 from simulator.model.scenario import Scenario
 from simulator.studies.simulate import simulate
-from simulator.studies.staffing import optimize_staffing
+from simulator.studies.staff_cache import StaffToTarget
 from simulator.analysis.stats import mean_ci
 
 EXACT_MAX_PLAYERS = 5
@@ -144,11 +144,13 @@ def attribute(
     def shortened(sc: Scenario) -> Scenario:
         return sc.with_changes({"horizon.days": max(1, min(short_days, sc.horizon.days))})
 
+    staff = StaffToTarget(seed, workers, replications=min(3, replications), max_iterations=6)
+
     def run(players_in: frozenset[str]) -> np.ndarray:
         sc = shortened(coalition_scenario(baseline, scenario, sorted(players_in, key=players.index)))
         if hold == "service":
-            st = optimize_staffing(sc, seed=seed, workers=workers, replications=min(3, replications), max_iterations=6)
-            res = simulate(st.scenario, replications=replications, seed=seed, workers=workers, plan=st.plan)
+            staffed, plan, _ = staff(sc)
+            res = simulate(staffed, replications=replications, seed=seed, workers=workers, plan=plan)
         else:
             res = simulate(sc, replications=replications, seed=seed, workers=workers)
         return monthly_cost(res)

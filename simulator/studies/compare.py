@@ -5,10 +5,13 @@ scenario sees the same customers, arrival times and handle-time draws as replica
 baseline wherever its levers do not change them (common random numbers). Differences are taken
 replication by replication and get a Student-t interval (``stats.paired_difference``).
 
-``hold="staffing"`` keeps the baseline's agents (a lever then improves service and saves only
-what it saves outside labour); ``hold="service"`` re-staffs the baseline and every scenario to
-the same service target with ``staffing.optimize_staffing`` (same seed) before comparing: this is
-where a deflection lever turns into fewer agent-hours. Method and formulas: docs/compare.md.
+``hold="service"`` (the default) re-staffs the baseline and every scenario with the same optimizer
+and shift rules to the same target before comparing (``studies.baselines``): this is where a
+deflection lever turns into fewer agent-hours, and the answer to "at the service we give today,
+what does this lever save?". Today's baseline as given is simulated too, so the scheduling gain
+(today vs the optimised baseline) is a line of its own and never mixed into a lever's saving.
+``hold="staffing"`` keeps the baseline's agents (what happens to service if nothing else
+changes). Method and formulas: docs/compare.md.
 """
 
 from __future__ import annotations
@@ -23,10 +26,13 @@ import pandas as pd
 from simulator.studies import finance
 from simulator.studies.attribution import attribute, changed_players, monthly_cost
 from simulator.analysis.costs import COST_COMPONENTS, horizon_days
+from simulator.core.errors import ScenarioError
 from simulator.model.build import cost_inputs
 from simulator.model.plan import EnginePlan
 from simulator.model.scenario import Scenario
 from simulator.studies.simulate import ReplicationStore, SimulationResult, default_workers, simulate
+from simulator.studies.baselines import TARGETS, HeldTarget, as_is_target, file_target, with_target
+from simulator.studies.staff_cache import StaffToTarget
 from simulator.studies.staffing import optimize_staffing
 from simulator.analysis.stats import mean_ci, paired_difference
 
@@ -54,6 +60,11 @@ class Comparison:
             and share, plus a ``residual`` row; None when no scenario is combined.
         attribution_meta: per scenario, the method and the settings of the coalition runs.
         staffing: under ``hold="service"``, the StaffingResult of the baseline and each scenario.
+        as_is: under ``hold="service"``, today's baseline as given (its own staffing); None when
+            the file has no staffing of its own (``staffing: optimize``) or under ``hold="staffing"``.
+        target: under ``hold="service"``, the service every scenario was staffed to.
+        optimisation: the finance row of the optimised baseline against ``as_is`` (savings_month
+            with its CI: the scheduling gain, negative when meeting the target costs more).
     """
 
     baseline: SimulationResult
@@ -66,6 +77,9 @@ class Comparison:
     attribution: pd.DataFrame | None = None
     attribution_meta: dict = field(default_factory=dict)
     staffing: dict = field(default_factory=dict)
+    as_is: SimulationResult | None = None
+    target: HeldTarget | None = None
+    optimisation: dict | None = None
 
     def to_json_dict(self) -> dict:
         """``{"scenarios": [...], "differences": ..., "finance": ..., "attribution": ..., "hold": ...}``."""
@@ -95,13 +109,22 @@ class Comparison:
                         for r in df.itertuples(index=False)
                     },
                 }
-        return {
+        out = {
             "hold": self.hold,
             "scenarios": [self.baseline.to_json_dict()] + [r.to_json_dict() for r in self.results],
             "differences": diffs,
             "finance": fin,
             "attribution": attr,
         }
+        if self.hold == "service":
+            out["target"] = self.target.to_json_dict() if self.target else None
+            out["as_is_baseline"] = self.as_is.to_json_dict() if self.as_is is not None else None
+            out["optimised_baseline"] = self.baseline.to_json_dict()
+            if self.optimisation is not None:
+                o = self.optimisation
+                out["optimisation"] = {"savings_month": _num(o["savings_month"]),
+                                       "ci95": [_num(o["savings_month_ci95_low"]), _num(o["savings_month_ci95_high"])]}
+        return out
 
 
 def _num(x: object) -> float | None:
@@ -129,10 +152,11 @@ def _prepare(
     staffing: dict = {}
     if hold == "service":
         out = []
+        staff_to_target = StaffToTarget(seed, workers)
         for sc in [baseline, *scenarios]:
-            res = optimize_staffing(sc, seed=seed, workers=workers)
+            staffed, plan, res = staff_to_target(sc)
             staffing[sc.name] = res
-            out.append((res.scenario, res.plan))
+            out.append((staffed, plan))
         return out, staffing
     base = baseline
     if baseline.needs_staffing_optimizer:
@@ -154,7 +178,7 @@ def _prepare(
 def compare(
     baseline: Scenario,
     scenarios: list[Scenario],
-    hold: str = "staffing",
+    hold: str = "service",
     replications: int | None = None,
     seed: int | None = None,
     workers: int | None = None,
@@ -163,14 +187,18 @@ def compare(
     attribution: bool = True,
     attribution_replications: int = 5,
     attribution_days: int = 2,
+    target: str = "file",
 ) -> Comparison:
     """Compare lever scenarios with a baseline, replication by replication.
 
     Args:
         baseline: the reference scenario.
         scenarios: lever scenarios (usually ``extends:`` the baseline's file).
-        hold: "staffing" keeps the baseline's agents; "service" re-staffs every scenario (and the
-            baseline) to the service target first.
+        hold: "service" (default) staffs the baseline and every scenario with the same optimizer
+            and shift rules to the same target, and simulates today's baseline as given too;
+            "staffing" keeps the baseline's agents.
+        target: under "service", "file" (the baseline's service_target) or "as-is" (the service
+            level the baseline achieves today, held per day).
         replications, seed: for every scenario (default: the baseline's), so that replications pair.
         workers: processes (default: all cores); results do not depend on it.
         progress: called with 1 after each simulated replication of the main runs.
@@ -179,9 +207,19 @@ def compare(
     """
     if hold not in HOLDS:
         raise ValueError(f"hold(={hold!r}) must be one of {HOLDS}")
+    if target not in TARGETS:
+        raise ValueError(f"target(={target!r}) must be one of {TARGETS}")
     n = replications or baseline.replications
     seed = baseline.seed if seed is None else seed
     w = default_workers() if workers is None else max(1, workers)
+    as_is, held = None, None
+    if hold == "service":
+        if not baseline.needs_staffing_optimizer:
+            as_is = simulate(baseline, replications=n, seed=seed, workers=w, progress=progress, store=store)
+        if target == "as-is" and as_is is None:
+            raise ScenarioError("--target", "as-is", "a baseline with staffing of its own (not 'optimize') to measure today's service")
+        held = as_is_target(as_is) if target == "as-is" else file_target(baseline)
+        baseline, scenarios = with_target(baseline, held), [with_target(sc, held) for sc in scenarios]
     prepared, staffing = _prepare(baseline, list(scenarios), hold, seed, w)
     runs = [simulate(sc, replications=n, seed=seed, workers=w, progress=progress, plan=plan, store=store)
             for sc, plan in prepared]
@@ -204,7 +242,9 @@ def compare(
             attr_frames.append(df)
             attr_meta[res.name] = meta
     attr = pd.concat(attr_frames, ignore_index=True) if attr_frames else None
-    return Comparison(base, results, hold, differences, confidence, fin, paths, attr, attr_meta, staffing)
+    optimisation = _finance(as_is, [base])[0].iloc[0].to_dict() if as_is is not None else None
+    return Comparison(base, results, hold, differences, confidence, fin, paths, attr, attr_meta, staffing,
+                      as_is, held, optimisation)
 
 
 def _differences(base: SimulationResult, results: list[SimulationResult]) -> tuple[pd.DataFrame, pd.DataFrame]:

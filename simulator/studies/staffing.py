@@ -56,7 +56,7 @@ class StaffingResult:
         matrix: agents per (group, interval) as an int array.
         plan: the engine plan with exactly this staffing (the scheduling lever does not reshape it).
         met: whether every cell (per interval) or every day (per day) met the target on the fresh
-            replications, within sampling error.
+            replications, within sampling error (None when the caller asked for no evaluation).
         iterations: simulations run during the search.
     """
 
@@ -64,7 +64,7 @@ class StaffingResult:
     table: pd.DataFrame
     matrix: np.ndarray
     plan: EnginePlan
-    met: bool
+    met: bool | None
     iterations: int
 
 
@@ -148,6 +148,7 @@ def optimize_staffing(
     progress: Callable[[int], None] | None = None,
     max_iterations: int = 4,
     days: int | None = None,
+    evaluate: bool = True,
 ) -> StaffingResult:
     """Find the fewest agents per interval and group that meet the scenario's service targets.
 
@@ -160,6 +161,9 @@ def optimize_staffing(
         progress: called with 1 after each simulation.
         max_iterations: search simulations at most.
         days: simulate this many days per replication instead of the horizon's (faster, coarser).
+        evaluate: simulate the final staffing on fresh replications for the table and ``met``.
+            A caller that simulates the staffing on its own replications anyway (``compare``)
+            passes False: the table's simulated columns are then NaN and ``met`` is None.
     """
     seed = scenario.seed if seed is None else seed
     changes: dict[str, object] = {f"agents.groups.{i}.staffing": 1 for i in range(len(scenario.agents.groups))}
@@ -200,12 +204,12 @@ def optimize_staffing(
                 staffing = new
                 break
             staffing = new
-        final = evaluator(staffing, range(reps))
-        if progress:
+        final = evaluator(staffing, range(reps)) if evaluate else None
+        if progress and evaluate:
             progress(1)
     finally:
         evaluator.close()
-    met = _met(final, target)
+    met = _met(final, target) if final is not None else None
     return _result(scenario, staffing, final, analytic, met, runs)
 
 
@@ -297,8 +301,11 @@ def _met(view, target: ServiceTarget) -> bool:  # noqa: ANN001 - cell_counts.Cel
 
 
 def _result(
-    scenario: Scenario, staffing: np.ndarray, view, analytic: np.ndarray, met: bool, runs: int  # noqa: ANN001
+    scenario: Scenario, staffing: np.ndarray, view, analytic: np.ndarray, met: bool | None, runs: int  # noqa: ANN001
 ) -> StaffingResult:
+    def cell(name: str, gi: int, i: int) -> float:
+        return float(getattr(view, name)[gi, i]) if view is not None else math.nan
+
     out = scenario.with_changes({f"agents.groups.{gi}.staffing": [int(x) for x in row] for gi, row in enumerate(staffing)})
     plan = dataclasses.replace(build_plan(out), staffing=staffing.astype(np.int64))
     h = scenario.horizon
@@ -311,11 +318,11 @@ def _result(
                 "interval_start": start,
                 "group": g.name,
                 "agents": int(staffing[gi, i]),
-                "service_level": float(view.sl_mean[gi, i]),
-                "abandonment_rate": float(view.ab_mean[gi, i]),
+                "service_level": cell("sl_mean", gi, i),
+                "abandonment_rate": cell("ab_mean", gi, i),
                 "erlang_agents": int(analytic[gi, i]),
-                "service_level_low": float(view.sl_low[gi, i]),
-                "service_level_high": float(view.sl_high[gi, i]),
+                "service_level_low": cell("sl_low", gi, i),
+                "service_level_high": cell("sl_high", gi, i),
             })
     return StaffingResult(out, pd.DataFrame(rows), staffing.astype(np.int64), plan, met, runs)
 

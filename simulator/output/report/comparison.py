@@ -19,7 +19,7 @@ from simulator.analysis.kpis import WAIT_BINS
 from simulator.analysis.validity import InputWarning, input_warnings, validity_table
 from simulator.output import charts
 from simulator.output.export import cost_breakdown_frame, intervals_frame, replications_frame, summary_frame
-from simulator.output.fmt import ci_text, kpi_kind, pct, points
+from simulator.output.fmt import ci_text, kpi_kind, number, pct, points
 from simulator.output.labels import describe_levers, lever_label
 from simulator.output.report.files import files_html, scenario_files, write_data
 from simulator.output.report.page import WIDE_FROM, esc, figure, header, html_kpi, html_money, summary_box, table, write_page
@@ -36,6 +36,7 @@ from simulator.output.report.sections import (
     warnings_html,
 )
 from simulator.output.report.summary import PAYBACK_MONTHS, compare_summary, difference, scenario_finance
+from simulator.studies.baselines import baseline_lines
 from simulator.studies.compare import Comparison
 from simulator.studies.simulate import SimulationResult
 
@@ -74,6 +75,9 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
     }
     if comparison.attribution is not None:
         tables["attribution"] = comparison.attribution
+    lines = baseline_lines(comparison.as_is, base, comparison.optimisation) if comparison.hold == "service" else None
+    if lines is not None:
+        tables["baselines"] = lines
     tables["assumptions"] = assumptions_frame(results)
     tables["validity"] = pd.concat([v.table.assign(scenario=n) for n, v in validities.items()], ignore_index=True)
     tables["warnings"] = pd.DataFrame([{"scenario": s, "field": w.field, "value": w.value, "message": w.message} for s, w in warn_pairs],
@@ -88,6 +92,8 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
     body.append(summary_box(bullets))
     legend = " ".join(f'<span><span class="swatch" style="background:{colors[r.name]}"></span>{esc(r.name)}</span>&nbsp;&nbsp;'
                       for r in results)
+    if lines is not None and comparison.target is not None:
+        body.append(_baselines_html(lines, comparison.target.words(), cur))
     body.append(f'<p class="meta">Colours: {legend}</p>')
     if notes:
         body.append('<div class="note"><b>Read with care</b><ul>' + "".join(f"<li>{n}</li>" for n in notes) + "</ul></div>")
@@ -223,6 +229,21 @@ def _kpi_table(comp: Comparison) -> str:
             cells.append(f'<span class="{cls}">{html_kpi(k, metric(r, k)[0], cur)} ({f(d)})</span>{ci}')
         rows.append(cells)
     return table(head, rows, wide=1 + len(others) >= WIDE_FROM)
+
+
+def _baselines_html(lines: pd.DataFrame, target: str, cur: str) -> str:
+    """Today's baseline as given, the optimised baseline and the gain: the reference of every saving."""
+    rows = []
+    for r in lines.to_dict("records"):
+        month = html_money(r["cost_month"], cur, 0)
+        if not math.isnan(r["cost_month_ci95_low"]):
+            month = f"{'+' if r['cost_month'] >= 0 else ''}{month} (95% CI {ci_text(r['cost_month_ci95_low'], r['cost_month_ci95_high'], lambda x: html_money(x, cur, 0))})"
+        rows.append((esc(r["line"]), month, html_kpi("cost_per_call", r["cost_per_call"], cur),
+                     html_kpi("service_level", r["service_level"], cur), number(r["agent_hours_per_day"], 0)))
+    return (f"<h3>What every saving is measured against</h3><p class=\"caption\">Every scenario is staffed by the same optimizer "
+            f"(and the same shift rules) to {esc(target)}. The gain between today and the optimised baseline belongs to "
+            "staffing; each lever's saving is measured against the optimised baseline.</p>"
+            + table(["line", "cost per month", "cost per answered call", "service level", "agent-hours per day"], rows))
 
 
 def _finance_table(others: list[SimulationResult], fins: Finance, cur: str) -> str:

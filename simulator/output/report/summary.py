@@ -4,7 +4,7 @@ comparison's figures they read (paired differences and each scenario's finance r
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -14,6 +14,7 @@ from simulator.output.fmt import ci_text, number, pct
 from simulator.output.labels import describe_levers
 from simulator.output.report.page import cards, esc, html_money
 from simulator.output.report.sections import metric, months_factor
+from simulator.studies.attribution import monthly_cost
 from simulator.studies.compare import Comparison
 from simulator.studies.simulate import SimulationResult
 
@@ -105,6 +106,24 @@ def _capital(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
+def _equal_service_bullet(comp: Comparison, m0: Callable[[float], str]) -> str:
+    """Today's baseline as given, the optimised baseline and the gain between them, in words."""
+    base, as_is = comp.baseline, comp.as_is
+    target = esc(comp.target.words())
+    optimised = (f"staffed by the optimizer to {target}, it costs {m0(float(monthly_cost(base).mean()))} per month "
+                 f"(service level {pct(metric(base, 'service_level')[0], 0)})")
+    if as_is is None or comp.optimisation is None:
+        return f"The baseline <b>{esc(base.name)}</b>, {optimised}. Every scenario is staffed the same way and compared with it."
+    gain, lo, hi = (comp.optimisation[k] for k in ("savings_month", "savings_month_ci95_low", "savings_month_ci95_high"))
+    ci = ci_text(lo, hi, m0)
+    what = (f"a scheduling gain of <b>{m0(gain)} per month</b>" if gain >= 0
+            else f"<b>{m0(-gain)} more per month</b> to meet the target")
+    return (f"Today, <b>{esc(base.name)}</b> as given costs {m0(float(monthly_cost(as_is).mean()))} per month at a service level "
+            f"of {pct(metric(as_is, 'service_level')[0], 0)}; {optimised}: {what}{f' (95% CI {ci})' if ci else ''}, which "
+            "belongs to staffing, not to any lever. Every lever below is staffed the same way and its saving is measured "
+            "against the optimised baseline.")
+
+
 def compare_summary(comp: Comparison, fins: dict[str, dict[str, float]]) -> tuple[list[str], list[str]]:
     """The bullets and the read-with-care notes (pre-escaped HTML) of a comparison's summary."""
     base = comp.baseline
@@ -113,11 +132,14 @@ def compare_summary(comp: Comparison, fins: dict[str, dict[str, float]]) -> tupl
     def m0(x: float) -> str:
         return html_money(x, cur, 0)
 
-    hold_text = ("Every scenario keeps the baseline's agents (staffing held)" if comp.hold == "staffing"
-                 else "Every scenario is re-staffed to meet the service target (service held)")
     base_cost_month = float(base.costs["total_cost"].mean()) * months_factor(base)
-    bullets = [f"The baseline <b>{esc(base.name)}</b> costs {m0(base_cost_month)} per month, "
-               f"{html_money(metric(base, 'cost_per_call')[0], cur)} per answered call. {hold_text}."]
+    if comp.hold == "service" and comp.target is not None:
+        bullets = [_equal_service_bullet(comp, m0)]
+    else:
+        bullets = [f"The baseline <b>{esc(base.name)}</b> costs {m0(base_cost_month)} per month, "
+                   f"{html_money(metric(base, 'cost_per_call')[0], cur)} per answered call. Every scenario keeps the "
+                   "baseline's agents (<b>staffing held</b>): a lever that removes calls saves labour only if staffing "
+                   "follows, which this comparison does not do."]
     notes = []
     for r in comp.results:
         fin = fins[r.name]
@@ -126,6 +148,7 @@ def compare_summary(comp: Comparison, fins: dict[str, dict[str, float]]) -> tupl
         s, lo, hi = fin["savings_month"], fin["savings_month_ci95_low"], fin["savings_month_ci95_high"]
         ci = ci_text(lo, hi, m0)
         verb = f"saves <b>{m0(s)} per month</b>" if s >= 0 else f"costs <b>{m0(-s)} more per month</b>"
+        verb += " at equal service" if comp.hold == "service" else " with the baseline's staffing held"
         inv = fin["investment"]
         inv_text = f" on an investment of {m0(inv)}" if np.isfinite(inv) and inv > 0 else ""
         sl_b, sl_s = metric(base, "service_level")[0], metric(r, "service_level")[0]
