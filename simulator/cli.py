@@ -315,6 +315,7 @@ def compare(
     out: OutOpt = None,
     report: ReportOpt = True,
     resume: ResumeOpt = None,
+    details: Annotated[bool, typer.Option("--details", help="Also print every KPI's paired difference, the finance figures and the attribution (always in the report and --json).")] = False,
 ) -> None:
     """Compare lever scenarios with a baseline: paired differences, savings, ROI."""
     if hold not in ("service", "staffing"):
@@ -343,7 +344,7 @@ def compare(
     if json_out:
         sys.stdout.write(json.dumps(comp.to_json_dict(), allow_nan=False) + "\n")
         return
-    print_comparison(comp, out_console)
+    print_comparison(comp, out_console, details=details)
     if path is not None:
         out_console.print(f"Report written to {path}")
 

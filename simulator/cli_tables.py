@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Callable
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -14,12 +15,66 @@ from simulator.studies.baselines import baseline_lines
 from simulator.studies.compare import Comparison, notes
 
 
-def print_comparison(comp: Comparison, console: Console) -> None:
-    """Rich tables: KPIs with paired differences, finance, attribution, and plain-language notes."""
-    cur = comp.baseline.scenario.currency
-    n = len(comp.baseline.replications)
+def print_comparison(comp: Comparison, console: Console, details: bool = False) -> None:
+    """What was held equal, the baselines, one ranking table of the scenarios, and the notes; with
+    ``details`` also every KPI's paired difference, the finance figures and the attribution (the
+    report and ``--json`` always have them)."""
     if comp.hold == "service":
         console.print(_baselines_table(comp))
+    if comp.results:
+        console.print(_ranking_table(comp))
+    if details:
+        _print_details(comp, console)
+    for note in notes(comp):
+        console.print(note, markup=False, highlight=False)
+
+
+def _ranking_table(comp: Comparison) -> Table:
+    """Scenarios by monthly saving; fits 100 columns (amounts in thousands: k, M)."""
+    cur = comp.baseline.scenario.currency
+    held = ("at equal service, against the optimised baseline" if comp.hold == "service"
+            else "with the baseline's staffing held")
+    n = len(comp.baseline.replications)
+    t = Table(title=f"Saving per month ({cur}), {held}; 95% CI over {n} paired replications", box=box.SIMPLE_HEAD,
+              caption="positive = the scenario costs less; service = the scenario's service level (change in points)")
+    t.add_column("scenario", max_width=24, overflow="ellipsis", no_wrap=True)
+    for col in ("saving", "95% CI", "service", "invest", "payback", "NPV 3y"):
+        t.add_column(col, justify="right", no_wrap=True)
+    for r in comp.ranking().to_dict("records"):
+        t.add_row(r["scenario"], _k(r["savings_month"], True),
+                  ci_text(r["savings_month_ci95_low"], r["savings_month_ci95_high"], lambda x: _k(x, True), " .. ", TEXT_MISSING),
+                  f"{pct(r['service_level'], 1)} ({100 * r['service_change']:+.1f})", _k(r["investment"]),
+                  _payback_short(r["payback_month"], r["investment"]), _k(r["npv_3y"], True))
+    return t
+
+
+def _k(x: float, signed: bool = False) -> str:
+    """An amount in k or M: ``+102k``, ``-4.6k``, ``1.2M``."""
+    if is_missing(x):
+        return TEXT_MISSING
+    sign = ("+" if x >= 0 else "-") if signed else ("-" if x < 0 else "")
+    a = abs(x)
+    if a >= 1e6:
+        return f"{sign}{a / 1e6:.1f}M"
+    if a >= 1e4:
+        return f"{sign}{a / 1e3:.0f}k"
+    if a >= 1e3:
+        return f"{sign}{a / 1e3:.1f}k"
+    return f"{sign}{a:.0f}"
+
+
+def _payback_short(month: float, investment: float) -> str:
+    if investment <= 0:
+        return "none"
+    if math.isnan(month):
+        return TEXT_MISSING
+    return "never" if math.isinf(month) else f"{int(month)} mo"
+
+
+def _print_details(comp: Comparison, console: Console) -> None:
+    """Every KPI's paired difference per scenario, the finance table and the attribution."""
+    cur = comp.baseline.scenario.currency
+    n = len(comp.baseline.replications)
     against = "the optimised baseline" if comp.hold == "service" else f"{comp.baseline.name} (staffing held)"
     for res in comp.results:
         d = comp.differences[comp.differences["scenario"] == res.name]
@@ -33,8 +88,7 @@ def print_comparison(comp: Comparison, console: Console) -> None:
             t.add_row(r.kpi, kpi_text(r.kpi, r.baseline_mean), kpi_text(r.kpi, r.scenario_mean), diff(r.diff_mean),
                       ci_text(r.diff_ci95_low, r.diff_ci95_high, diff, " .. ", None))
         console.print(t)
-    if comp.results:
-        console.print(_finance_table(comp))
+    console.print(_finance_table(comp))
     if comp.attribution is not None:
         a = Table(title=f"Attribution of the monthly saving (Shapley values, {cur} per month)")
         for col in ("scenario", "change", "contribution / month", "95% CI", "share"):
@@ -48,22 +102,20 @@ def print_comparison(comp: Comparison, console: Console) -> None:
             console.print(f"Attribution for {name}: {meta['method']}, {meta['coalitions_simulated']} coalition runs of "
                           f"{meta['replications']} replications x {meta['days']} day(s); 'residual' is the gap to the main run.",
                           markup=False, highlight=False)
-    for note in notes(comp):
-        console.print(note, markup=False, highlight=False)
 
 
 def _baselines_table(comp: Comparison) -> Table:
     """Today's baseline as given, the optimised baseline, and the gain between them."""
     cur = comp.baseline.scenario.currency
-    t = Table(title=f"Equal service: every scenario staffed by the same optimizer to {comp.target.words()}",
-              caption="Each lever's saving below is measured against the optimised baseline; the gain between "
-                      "today and the optimised baseline is the scheduling's, not a lever's.")
-    for col in ("line", f"cost / month ({cur})", "cost per answered call", "service level", "agent-hours / day"):
-        t.add_column(col, justify="left" if col == "line" else "right")
+    t = Table(title=f"Held equal: every scenario staffed by the same optimizer to {comp.target.words()}",
+              caption="Levers are measured against the optimised baseline; today - optimised belongs to staffing.",
+              box=box.SIMPLE_HEAD)
+    for col in ("baseline", f"{cur} / month", "per call", "service", "agent-h / day"):
+        t.add_column(col, justify="left" if col == "baseline" else "right")
     for r in baseline_lines(comp.as_is, comp.baseline, comp.optimisation).to_dict("records"):
         month = number(r["cost_month"], 0, missing=TEXT_MISSING)
         if not math.isnan(r["cost_month_ci95_low"]):
-            signed = lambda x: number(x, 0, True, TEXT_MISSING)  # noqa: E731
+            signed = lambda x: _k(x, True)  # noqa: E731
             month = f"{signed(r['cost_month'])} [{ci_text(r['cost_month_ci95_low'], r['cost_month_ci95_high'], signed, ' .. ', None)}]"
         t.add_row(r["line"], month, kpi_text("cost_per_call", r["cost_per_call"]), kpi_text("service_level", r["service_level"]),
                   number(r["agent_hours_per_day"], 0, missing=TEXT_MISSING))

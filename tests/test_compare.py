@@ -128,7 +128,7 @@ def test_json_shape_and_printing() -> None:
     assert set(tc) == {"baseline", "scenario", "diff", "ci95"} and tc["diff"] < 0
     assert "payback_month" in js["finance"]["voip"]
     console = Console(record=True, width=120)
-    print_comparison(comp, console)
+    print_comparison(comp, console, details=True)
     text = console.export_text()
     assert "95% CI" in text and "payback month" in text and "cheaper" in text
 

@@ -4,8 +4,10 @@ baseline and each lever's saving against the optimised baseline kept apart."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from rich.console import Console
@@ -118,3 +120,52 @@ def test_cli_json_carries_both_baselines_and_the_target(tmp_path):
     res = CliRunner().invoke(app, ["compare", str(tmp_path / "base.yaml"), str(tmp_path / "voip.yaml"), "--hold", "staffing",
                                    "--target", "as-is"])
     assert res.exit_code == 2 and "needs --hold service" in res.output
+
+
+def _sentence_numbers(sentence: str) -> list[float]:
+    return [float(x.replace(",", "")) for x in re.findall(r"\$([\d,]+)", sentence)]
+
+
+def test_summary_words_and_signs_agree_with_the_figures(tmp_path):
+    """A saving reads as a saving with its interval in savings; an extra cost as an extra cost."""
+    from simulator.output.report import write_compare_report
+
+    base = parse_scenario(staffed(30))
+    assist = parse_scenario(with_levers(staffed(30), "assist", ASSIST))
+    for hold in ("staffing", "service"):
+        comp = compare(base, [assist], hold=hold, workers=1, attribution=False)
+        (tmp_path / hold).mkdir()
+        html = write_compare_report(comp, tmp_path / hold).read_text(encoding="utf-8")
+        sentence = re.search(r"\(<i>assist</i>\) ([^<]*<b>[^<]*</b>[^.;]*)", html).group(1)
+        fin = comp.finance.iloc[0]
+        s, lo, hi = fin["savings_month"], fin["savings_month_ci95_low"], fin["savings_month_ci95_high"]
+        amount, low, high = _sentence_numbers(sentence)[:3]
+        if s < 0:
+            assert sentence.startswith("costs <b>") and "more per month" in sentence and hi < 0, sentence
+            assert amount == pytest.approx(-s, abs=1) and low == pytest.approx(-hi, abs=1) and high == pytest.approx(-lo, abs=1)
+            assert "with the baseline's staffing held" in sentence
+        else:
+            assert sentence.startswith("saves <b>") and lo > 0, sentence
+            assert amount == pytest.approx(s, abs=1) and low == pytest.approx(lo, abs=1) and high == pytest.approx(hi, abs=1)
+        assert low <= amount <= high
+        rank = pd.read_csv(tmp_path / hold / "ranking.csv")
+        assert rank["savings_month"].iloc[0] == pytest.approx(s, rel=1e-9)
+
+
+def test_console_shows_one_ranking_table_within_100_columns():
+    names = ["Agent assist rolled out to every team in the building", "VoIP", "IVR"]
+    base = parse_scenario(staffed(30, replications=3))
+    others = [parse_scenario(with_levers(staffed(30, replications=3), n, lv))
+              for n, lv in zip(names, (ASSIST, VOIP, {"ivr": {"containment": 0.2}}))]
+    comp = compare(base, others, workers=2, attribution=False)
+    console = Console(record=True, width=100)
+    print_comparison(comp, console)
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert "KPI" not in text, "the per-KPI detail tables are for --details, the report and --json"
+    rank = comp.ranking()
+    assert list(rank["savings_month"]) == sorted(rank["savings_month"], reverse=True)
+    rows = [line for line in text.splitlines() if line.strip().startswith(("Agent assist", "VoIP", "IVR"))]
+    assert len(rows) == 3
+    order = [next(n for n in ("Agent assist", "VoIP", "IVR") if row.strip().startswith(n)) for row in rows]
+    assert order == [next(n for n in ("Agent assist", "VoIP", "IVR") if name.startswith(n)) for name in rank["scenario"]]

@@ -31,7 +31,7 @@ from simulator.model.build import cost_inputs
 from simulator.model.plan import EnginePlan
 from simulator.model.scenario import Scenario
 from simulator.studies.simulate import ReplicationStore, SimulationResult, default_workers, simulate
-from simulator.studies.baselines import TARGETS, HeldTarget, as_is_target, file_target, with_target
+from simulator.studies.baselines import TARGETS, HeldTarget, as_is_target, file_target, ranking, with_target
 from simulator.studies.staff_cache import StaffToTarget
 from simulator.studies.staffing import optimize_staffing
 from simulator.analysis.stats import mean_ci, paired_difference
@@ -80,6 +80,10 @@ class Comparison:
     as_is: SimulationResult | None = None
     target: HeldTarget | None = None
     optimisation: dict | None = None
+
+    def ranking(self) -> pd.DataFrame:
+        """One row per scenario, the largest monthly saving first (``baselines.ranking``)."""
+        return ranking(self.differences, self.finance, self.confidence)
 
     def to_json_dict(self) -> dict:
         """``{"scenarios": [...], "differences": ..., "finance": ..., "attribution": ..., "hold": ...}``."""

@@ -73,6 +73,7 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
         "differences": comparison.differences,
         "finance": comparison.finance,
     }
+    tables["ranking"] = comparison.ranking()
     if comparison.attribution is not None:
         tables["attribution"] = comparison.attribution
     lines = baseline_lines(comparison.as_is, base, comparison.optimisation) if comparison.hold == "service" else None
@@ -89,7 +90,8 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
     body = [header("Call-center what-if comparison", f"{base.name} vs {len(others)} scenario(s)", base.scenario.description,
                    f"{len(base.replications)} replications per scenario · seed {base.seed} · common random numbers · "
                    f"hold {esc(comparison.hold)} · currency {esc(cur)} · written {datetime.now().strftime('%Y-%m-%d %H:%M')} by ccsim")]
-    body.append(summary_box(bullets))
+    body.append(summary_box(bullets[:1] + [_top_line(comparison, cur)]))
+    body.append(_ranking_html(comparison, cur))
     legend = " ".join(f'<span><span class="swatch" style="background:{colors[r.name]}"></span>{esc(r.name)}</span>&nbsp;&nbsp;'
                       for r in results)
     if lines is not None and comparison.target is not None:
@@ -98,6 +100,8 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
     if notes:
         body.append('<div class="note"><b>Read with care</b><ul>' + "".join(f"<li>{n}</li>" for n in notes) + "</ul></div>")
     body.append(warnings_html(warn_pairs))
+
+    body.append("<h2>What each scenario does</h2><ul>" + "".join(f"<li>{b}</li>" for b in bullets[1:]) + "</ul>")
 
     # ---- charts
     body.append("<h2>Charts</h2>")
@@ -229,6 +233,44 @@ def _kpi_table(comp: Comparison) -> str:
             cells.append(f'<span class="{cls}">{html_kpi(k, metric(r, k)[0], cur)} ({f(d)})</span>{ci}')
         rows.append(cells)
     return table(head, rows, wide=1 + len(others) >= WIDE_FROM)
+
+
+def _top_line(comp: Comparison, cur: str) -> str:
+    """The answer in one sentence: how many scenarios save money with 95% confidence, and the best."""
+    rank = comp.ranking()
+    if rank.empty:
+        return "No lever scenario was compared."
+    sure = int((rank["savings_month_ci95_low"] > 0).sum())
+    best = rank.iloc[0]
+    held = "at equal service" if comp.hold == "service" else "with the baseline's staffing held"
+    if best["savings_month"] <= 0:
+        return f"None of the {len(rank)} scenarios saves money {held}."
+    return (f"{sure} of {len(rank)} scenario(s) save money {held} with 95% confidence; the largest saving is "
+            f"<b>{esc(best['scenario'])}</b> at <b>{html_money(best['savings_month'], cur, 0)} per month</b>.")
+
+
+def _ranking_html(comp: Comparison, cur: str) -> str:
+    """The ranking table with an inline bar per saving (drawn by the browser, from zero)."""
+    rank = comp.ranking()
+    if rank.empty:
+        return ""
+    top = float(max(rank["savings_month_ci95_high"].abs().max(), rank["savings_month"].abs().max(), 1.0))
+    rows = []
+    for r in rank.to_dict("records"):
+        s = r["savings_month"]
+        width = 50 * min(abs(s) / top, 1.0)
+        bar = (f'<span class="bar {"pos" if s >= 0 else "neg"}" style="width:{width:.1f}%;'
+               f'{"left:50%" if s >= 0 else f"left:{50 - width:.1f}%"}"></span>')
+        ci = ci_text(r["savings_month_ci95_low"], r["savings_month_ci95_high"], lambda x: html_money(x, cur, 0))
+        pb = ("none needed" if r["investment"] <= 0 else
+              ("never" if math.isinf(r["payback_month"]) else f"{math.ceil(r['payback_month'])} months"))
+        rows.append((esc(r["scenario"]), f'<span class="barcell">{bar}</span>',
+                     f"{html_money(s, cur, 0)}<br><span class=\"ci\">{ci}</span>",
+                     f"{pct(r['service_level'], 1)} ({points(r['service_change'])})", html_money(r["investment"], cur, 0), pb,
+                     html_money(r["npv_3y"], cur, 0)))
+    return ("<h2>Ranking: saving per month</h2>" + table(
+        ["scenario", "saving (bar from zero)", "saving per month (95% CI)", "service level (change)", "investment", "payback",
+         "NPV over 3 years"], rows, cls="ranking"))
 
 
 def _baselines_html(lines: pd.DataFrame, target: str, cur: str) -> str:

@@ -63,6 +63,10 @@ td.changed{background:#fff3c4;font-weight:600}
 details{margin:8px 0 16px} summary{cursor:pointer;font-weight:600;color:var(--accent)}
 code{background:#f3f5f7;padding:1px 5px;border-radius:3px;font-size:14px}
 footer{margin-top:36px;color:var(--muted);font-size:13.5px;border-top:1px solid var(--line);padding-top:12px}
+table.ranking td{vertical-align:middle} .ci{color:var(--muted);font-size:12.5px}
+.barcell{position:relative;display:inline-block;width:180px;height:14px;background:linear-gradient(90deg,transparent 49.6%,#9aa5b1 49.6%,#9aa5b1 50.4%,transparent 50.4%)}
+.barcell .bar{position:absolute;top:1px;height:12px;border-radius:2px} .bar.pos{background:var(--good)} .bar.neg{background:var(--bad)}
+@media (max-width:640px){main{padding:16px 12px} table.ranking{font-size:12.5px} table.ranking th,table.ranking td{padding:5px 4px} .barcell{width:56px}}
 .swatch{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:-1px}
 """
 

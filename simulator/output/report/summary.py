@@ -10,7 +10,7 @@ import numpy as np
 
 from simulator.analysis.costs import horizon_days
 from simulator.analysis.validity import InputWarning
-from simulator.output.fmt import ci_text, number, pct
+from simulator.output.fmt import ci_text, is_missing, number, pct
 from simulator.output.labels import describe_levers
 from simulator.output.report.page import cards, esc, html_money
 from simulator.output.report.sections import metric, months_factor
@@ -106,6 +106,18 @@ def _capital(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
+def saving_interval(saving: float, lo: float, hi: float, m0: Callable[[float], str]) -> str:
+    """`` (95% CI ...)`` in the words of the sentence it follows: a saving's interval as savings, an
+    extra cost's as extra costs, and one that crosses zero as "from ... saved to ... more"."""
+    if is_missing(lo) or is_missing(hi):
+        return ""
+    if lo >= 0:
+        return f" (95% CI {m0(lo)} to {m0(hi)})"
+    if hi <= 0:
+        return f" (95% CI {m0(-hi)} to {m0(-lo)} more)"
+    return f" (95% CI from {m0(-lo)} more to {m0(hi)} saved: the sign is not settled)"
+
+
 def _equal_service_bullet(comp: Comparison, m0: Callable[[float], str]) -> str:
     """Today's baseline as given, the optimised baseline and the gain between them, in words."""
     base, as_is = comp.baseline, comp.as_is
@@ -115,11 +127,10 @@ def _equal_service_bullet(comp: Comparison, m0: Callable[[float], str]) -> str:
     if as_is is None or comp.optimisation is None:
         return f"The baseline <b>{esc(base.name)}</b>, {optimised}. Every scenario is staffed the same way and compared with it."
     gain, lo, hi = (comp.optimisation[k] for k in ("savings_month", "savings_month_ci95_low", "savings_month_ci95_high"))
-    ci = ci_text(lo, hi, m0)
     what = (f"a scheduling gain of <b>{m0(gain)} per month</b>" if gain >= 0
             else f"<b>{m0(-gain)} more per month</b> to meet the target")
     return (f"Today, <b>{esc(base.name)}</b> as given costs {m0(float(monthly_cost(as_is).mean()))} per month at a service level "
-            f"of {pct(metric(as_is, 'service_level')[0], 0)}; {optimised}: {what}{f' (95% CI {ci})' if ci else ''}, which "
+            f"of {pct(metric(as_is, 'service_level')[0], 0)}; {optimised}: {what}{saving_interval(gain, lo, hi, m0)}, which "
             "belongs to staffing, not to any lever. Every lever below is staffed the same way and its saving is measured "
             "against the optimised baseline.")
 
@@ -146,13 +157,13 @@ def compare_summary(comp: Comparison, fins: dict[str, dict[str, float]]) -> tupl
         levers = describe_levers(r.scenario, base.scenario)
         what = _capital("; ".join(levers)) if levers else "This scenario"
         s, lo, hi = fin["savings_month"], fin["savings_month_ci95_low"], fin["savings_month_ci95_high"]
-        ci = ci_text(lo, hi, m0)
         verb = f"saves <b>{m0(s)} per month</b>" if s >= 0 else f"costs <b>{m0(-s)} more per month</b>"
         verb += " at equal service" if comp.hold == "service" else " with the baseline's staffing held"
+        verb += saving_interval(s, lo, hi, m0)
         inv = fin["investment"]
         inv_text = f" on an investment of {m0(inv)}" if np.isfinite(inv) and inv > 0 else ""
         sl_b, sl_s = metric(base, "service_level")[0], metric(r, "service_level")[0]
-        bullets.append(f"{esc(what)} (<i>{esc(r.name)}</i>) {verb}{f' (95% CI {ci})' if ci else ''} and {payback_text(fin)}"
+        bullets.append(f"{esc(what)} (<i>{esc(r.name)}</i>) {verb} and {payback_text(fin)}"
                        f"{inv_text}; service level {pct(sl_b, 0)} → {pct(sl_s, 0)}.")
         d_cpc = difference(comp, r.name, "cost_per_call")[0]
         d_tot = difference(comp, r.name, "total_cost")[0]
