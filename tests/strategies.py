@@ -54,7 +54,7 @@ def levers(draw: st.DrawFn, type_names: list[str]) -> dict[str, Any]:
         out["voip"] = {"inbound_per_minute": 0.0085}
     if draw(st.booleans()):
         out["remote_agents"] = {"share": draw(st.floats(0, 1)), "wage_factor": 0.9,
-                                "facility_per_remote_seat_month": 100.0, "shrinkage": 0.2}
+                                "stipend_per_remote_agent_month": 100.0, "shrinkage": 0.2}
     return out
 
 

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from simulator import __version__
-from simulator.analysis.costs import horizon_days
+from simulator.analysis.costs import COST_COMPONENTS, horizon_days
 from simulator.model.build import cost_inputs
 from simulator.model.scenario import load_scenario, parse_scenario
 from simulator.output.export import slug
@@ -33,7 +33,7 @@ def scenario_dict(**levers) -> dict:  # noqa: ANN003
                   "supervisor_hourly_wage": 30, "licence_per_agent_month": 100, "facility_per_seat_month": 300,
                   "telephony": {"inbound_per_minute": 0.02, "outbound_per_minute": 0.013, "line_per_seat_month": 20,
                                 "pbx_monthly": 2000},
-                  "overhead_monthly": 10000},
+                  "overhead_monthly": 10000, "seat_sharing_ratio": 1.2},
         "levers": levers,
     }
 
@@ -41,7 +41,9 @@ def scenario_dict(**levers) -> dict:  # noqa: ANN003
 @pytest.fixture(scope="module")
 def report_dir(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     sc = parse_scenario(scenario_dict(ivr={"containment": 0.2, "per_minute": 0.03, "monthly_fee": 900},
-                                      callback={"threshold_seconds": 30}))
+                                      callback={"threshold_seconds": 30},
+                                      remote_agents={"share": 0.3, "stipend_per_remote_agent_month": 60,
+                                                     "shrinkage": 0.2, "wage_factor": 0.9}))
     res = simulate(sc, workers=1)
     out = tmp_path_factory.mktemp("report")
     write_run_report(res, out)
@@ -77,7 +79,8 @@ def test_cost_sheet_formulas_are_live_and_reproduce_the_simulation(report_dir) -
     ws = wb["Cost model"]
     rows = {ws[f"A{r}"].value.split(" =")[0].split(" ")[0]: r for r in range(4, ws.max_row + 1) if ws[f"A{r}"].value}
     costs = res.costs.mean()
-    for comp in ("agent_labor", "supervision", "agent_seats", "facilities", "telephony", "ivr"):
+    assert costs["overtime"] > 0 and costs["facilities"] > 0, "the case drains a queue after close and has seats"
+    for comp in COST_COMPONENTS:
         cell = ws[f"C{rows[comp]}"]
         assert isinstance(cell.value, str) and cell.value.startswith("="), f"{comp} is not a formula: {cell.value!r}"
         got = _evaluate(ws, f"C{rows[comp]}")
@@ -90,6 +93,22 @@ def test_cost_sheet_formulas_are_live_and_reproduce_the_simulation(report_dir) -
     assert ws[f"C{wage_row}"].value == pytest.approx(cost_inputs(res.scenario).hourly_wage)
     ws[f"C{wage_row}"].value = 2 * ws[f"C{wage_row}"].value
     assert _evaluate(ws, f"C{rows['agent_labor']}") == pytest.approx(2 * costs["agent_labor"], rel=1e-9)
+    assert _evaluate(ws, f"C{rows['overtime']}") == pytest.approx(2 * costs["overtime"], rel=1e-9)
+
+
+def test_cost_sheet_seats_follow_the_peak_and_the_sharing_ratio(report_dir) -> None:  # noqa: ANN001
+    res, out = report_dir
+    ws = load_workbook(out / "report.xlsx")["Cost model"]
+    row = {ws[f"A{r}"].value.split(" =")[0].split(" (")[0]: r for r in range(4, ws.max_row + 1) if ws[f"A{r}"].value}
+    assert ws[f"C{row['Most agents at once']}"].value == 15  # one group of 15 all day
+    seats = 15 * 0.7 / (1 - 0.3) / 1.2  # the on-site 70%, their shrinkage on site too, 1.2 agents per seat
+    assert _evaluate(ws, f"C{row['On-site seats']}") == pytest.approx(seats)
+    assert _evaluate(ws, f"C{row['Phone lines']}") == pytest.approx(seats + 15 * 0.3 / (1 - 0.2))
+    ratio = next(r for r in row.values() if ws[f"A{r}"].value.startswith("Agents per on-site seat"))
+    facilities = _evaluate(ws, f"C{row['facilities']}")
+    ws[f"C{ratio}"].value = 2.4  # twice the sharing: half the seats, the stipends unchanged
+    stipend = 15 * 0.3 / (1 - 0.2) * 3 * 60 / (8 * 1) / 21  # remote FTE x stipend x months (3 h a day on the phones)
+    assert _evaluate(ws, f"C{row['facilities']}", {}) == pytest.approx((facilities - stipend) / 2 + stipend, rel=1e-9)
 
 
 def test_csv_tables_match_the_result(report_dir) -> None:  # noqa: ANN001

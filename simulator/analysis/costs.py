@@ -3,11 +3,16 @@
 Formulas (SPEC.md "Cost model", README "Cost model"):
 - agent_labor = staffed agent-hours / (1 - shrinkage) x wage x (1 + benefits load); with a roster,
   staffed agent-hours are its paid hours (paid breaks in, unpaid lunch out), not its hours on the phones
+- overtime = agent-hours worked after close while the queue drains x wage x (1 + benefits load)
+  x overtime multiplier (hours actually worked: no shrinkage)
 - supervision = paid agent-hours / span of control x supervisor wage x (1 + benefits load)
-- agent_seats = FTE x (licence + desktop) per month x months; facilities = FTE x seat cost x months
-  where FTE = paid agent-hours / (paid hours per agent-day x days) and months = days / working days
+- agent_seats (licences and desktops) = FTE x (licence + desktop) per month x months, where FTE = paid
+  agent-hours / (paid hours per agent-day x days) and months = days / working days
+- facilities = on-site seats x seat cost x months + remote FTE x stipend x months, where on-site
+  seats = the most agents on site at once / seat-sharing ratio (``seat_counts``)
 - telephony = inbound minutes (IVR + queue + inbound talk) x inbound rate + outbound callback
-  minutes x outbound rate + FTE x line cost x months + PBX x months
+  minutes x outbound rate + lines x line cost x months + PBX x months, lines = on-site seats +
+  remote agents at the peak
 - ivr, self_service, automation (agent assist per FTE, AI assistant per conversation), outsourcing,
   programmes, overhead: usage x rate + fees x months
 Every component is reported and they sum to ``total_cost`` exactly.
@@ -17,7 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.analysis.kpis import measured, staffed_seconds_per_interval
+from simulator.analysis.kpis import busy_spans, measured, paid_heads, staffed_seconds_per_interval
+from simulator.engine.clock import opening_seconds_until
 from simulator.model.build import CostInputs
 from simulator.model.plan import EnginePlan
 from simulator.engine.records import (
@@ -26,6 +32,7 @@ from simulator.engine.records import (
 
 COST_COMPONENTS: tuple[str, ...] = (
     "agent_labor",
+    "overtime",
     "supervision",
     "agent_seats",
     "facilities",
@@ -45,6 +52,39 @@ def horizon_days(plan: EnginePlan) -> float:
     return max(0.0, plan.days - min(plan.warmup_seconds, plan.days * open_seconds) / open_seconds)
 
 
+def peak_heads(heads: np.ndarray) -> float:
+    """The most agents at once: heads summed over groups (the second-to-last axis), the largest
+    interval taken (of every day, when ``heads`` is per day: days x groups x intervals)."""
+    heads = np.asarray(heads, dtype=float)
+    return float(heads.sum(axis=-2).max()) if heads.size else 0.0
+
+
+def seat_counts(plan: EnginePlan, rates: CostInputs) -> dict[str, float]:
+    """Seats and lines the horizon needs: physical capacity, sized by its peak and shared across shifts.
+
+    The agents on site in an interval are those paid for it: on the phones (with a roster, its
+    paid heads) / (1 - shrinkage), because time off the phones (breaks, coaching, absence) holds a
+    seat too; the remote share of them works from home. On-site seats = the most on site at once /
+    the seat-sharing ratio; lines = one per seat + one per remote agent on shift at that peak (the
+    remote share applies to every interval alike, so both peaks fall in the same interval).
+    Not rounded, like FTE.
+    """
+    peak = peak_heads(paid_heads(plan))
+    onsite = peak * (1.0 - rates.remote_share) / (1.0 - rates.onsite_shrinkage)
+    remote = peak * rates.remote_share / (1.0 - rates.remote_shrinkage)
+    seats = onsite / rates.seat_sharing_ratio
+    return {"peak_agents": peak, "onsite_heads": onsite, "seats": seats, "remote_heads": remote,
+            "lines": seats + remote}
+
+
+def overtime_seconds(r: Records, plan: EnginePlan) -> float:
+    """Agent-seconds spent on the contacts ``r`` outside opening hours: the calls still queued at
+    close are answered by the agents on the floor before they leave (the engine drains the queue)."""
+    start, end = busy_spans(r)
+    inside = opening_seconds_until(plan, end) - opening_seconds_until(plan, start)
+    return float(np.sum((end - start) - inside))
+
+
 def usage_volumes(records: Records, plan: EnginePlan) -> dict[str, float]:
     """The volumes the cost model prices, for one replication (warm-up excluded)."""
     r = measured(records, plan)
@@ -59,6 +99,7 @@ def usage_volumes(records: Records, plan: EnginePlan) -> dict[str, float]:
         "vendor_calls": float(vendor.sum()),
         "sessions": float(((r.outcome == SS_RESOLVED) | (r.outcome == SS_FAILED)).sum()),
         "bot_conversations": float(is_bot_conversation(r.outcome).sum()),
+        "overtime_minutes": overtime_seconds(r, plan) / 60.0,
     }
 
 
@@ -69,7 +110,10 @@ def replication_costs(records: Records, plan: EnginePlan, rates: CostInputs) -> 
     staffed_hours = float(staffed_seconds_per_interval(plan, paid=True).sum()) / 3600.0  # a roster's paid hours
     paid_hours = staffed_hours / (1.0 - rates.shrinkage)
     loaded_wage = rates.hourly_wage * (1.0 + rates.benefits_load)
-    fte = paid_hours / (rates.paid_hours_per_agent_day * days) if days > 0 else 0.0
+    agent_days = rates.paid_hours_per_agent_day * days
+    fte = paid_hours / agent_days if days > 0 else 0.0
+    remote_fte = staffed_hours * rates.remote_share / (1.0 - rates.remote_shrinkage) / agent_days if days > 0 else 0.0
+    seats = seat_counts(plan, rates)
 
     v = usage_volumes(records, plan)
     ivr_minutes, queue_minutes, inbound_talk = v["ivr_minutes"], v["queue_minutes"], v["inbound_talk_minutes"]
@@ -83,12 +127,14 @@ def replication_costs(records: Records, plan: EnginePlan, rates: CostInputs) -> 
 
     costs = {
         "agent_labor": paid_hours * loaded_wage,
+        "overtime": v["overtime_minutes"] / 60.0 * loaded_wage * rates.overtime_multiplier,
         "supervision": paid_hours / rates.span_of_control * rates.supervisor_hourly_wage * (1.0 + rates.benefits_load),
         "agent_seats": fte * rates.per_agent_month * months,
-        "facilities": fte * rates.facility_per_agent_month * months,
+        "facilities": (seats["seats"] * rates.facility_per_seat_month
+                       + remote_fte * rates.remote_stipend_per_agent_month) * months,
         "telephony": (ivr_minutes + queue_minutes + inbound_talk) * rates.inbound_per_minute
         + outbound_minutes * rates.outbound_per_minute
-        + fte * rates.line_per_seat_month * months
+        + seats["lines"] * rates.line_per_seat_month * months
         + rates.pbx_monthly * months,
         "ivr": ivr_minutes * rates.ivr_per_minute + rates.ivr_monthly * months,
         "self_service": sessions * rates.self_service_per_session + rates.self_service_monthly * months,

@@ -74,13 +74,25 @@ def staffed_seconds_per_interval(plan: EnginePlan, paid: bool = False) -> np.nda
     ``paid=True``: the paid agent-seconds instead: a roster's (``plan.paid_staffing``: on shift, paid
     breaks in, unpaid lunch out) where there is one, else the same as on the phones.
     """
-    heads = plan.paid_staffing if paid and plan.paid_staffing is not None else plan.staffing
-    agents = heads.sum(axis=0).astype(float)
+    agents = (paid_heads(plan) if paid else plan.staffing).sum(axis=0).astype(float)
     starts = (np.arange(plan.days)[:, None] * 86400.0 + plan.open_seconds
               + np.arange(plan.intervals_per_day)[None, :] * plan.interval_seconds)
     warmup_end = plan.open_seconds + plan.warmup_seconds
     counted = np.clip(starts + plan.interval_seconds - np.maximum(starts, warmup_end), 0.0, plan.interval_seconds)
     return agents[None, :] * counted
+
+
+def paid_heads(plan: EnginePlan) -> np.ndarray:
+    """Agents paid per (group, interval): a roster's paid heads where there is one, else those on the phones."""
+    return plan.paid_staffing if plan.paid_staffing is not None else plan.staffing
+
+
+def busy_spans(r: Records) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end of the agent time spent on each contact that took some (a callback's failed
+    attempts are placed with its connected call, or at its queue entry when it never connected)."""
+    start = np.where(np.isnan(r.answer_s), r.queue_s, r.answer_s)
+    ok = (r.busy_s > 0) & ~np.isnan(start)
+    return start[ok], start[ok] + r.busy_s[ok]
 
 
 def bot_conversations(records: Records, plan: EnginePlan) -> float:
@@ -140,9 +152,7 @@ def wait_histogram(records: Records, plan: EnginePlan) -> np.ndarray:
 
 def _busy_by_interval(r: Records, plan: EnginePlan, edges: np.ndarray) -> np.ndarray:
     """Agent busy seconds inside each [edges[i], edges[i+1]) (integral of the busy-agent count)."""
-    start = np.where(np.isnan(r.answer_s), r.queue_s, r.answer_s)
-    ok = (r.busy_s > 0) & ~np.isnan(start)
-    s, e = start[ok], start[ok] + r.busy_s[ok]
+    s, e = busy_spans(r)
     times = np.concatenate([s, e])
     steps = np.concatenate([np.ones(len(s)), -np.ones(len(e))])
     order = np.argsort(times, kind="stable")

@@ -19,13 +19,18 @@ def business_shift(plan: EnginePlan, t: np.ndarray | float, delay: np.ndarray | 
     A delay counts only open hours, so a caller whose delay runs past close rings the next
     morning, spread as the delay is, rather than all at the opening.
     """
+    L = plan.close_seconds - plan.open_seconds
+    b = opening_seconds_until(plan, t) + np.asarray(delay, dtype=float)
+    nday = np.floor(b / L)
+    return nday * 86400.0 + plan.open_seconds + (b - nday * L)
+
+
+def opening_seconds_until(plan: EnginePlan, t: np.ndarray | float) -> np.ndarray:
+    """Seconds of opening hours from midnight of day 0 to ``t`` (flat while the center is closed)."""
     t = np.asarray(t, dtype=float)
     L = plan.close_seconds - plan.open_seconds
     day = np.floor(t / 86400.0)
-    within = np.clip(t - day * 86400.0 - plan.open_seconds, 0.0, L)
-    b = day * L + within + np.asarray(delay, dtype=float)
-    nday = np.floor(b / L)
-    return nday * 86400.0 + plan.open_seconds + (b - nday * L)
+    return day * L + np.clip(t - day * 86400.0 - plan.open_seconds, 0.0, L)
 
 
 def business_shift_scalar(open_s: float, close_s: float, t: float, delay: float) -> float:

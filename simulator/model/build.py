@@ -137,10 +137,12 @@ class CostInputs:
     supervisor_hourly_wage: float
     span_of_control: float
     per_agent_month: float  # licence + desktop (+ agent assist fee)
-    facility_per_agent_month: float  # blended on-site / remote seat cost
+    facility_per_seat_month: float  # per on-site seat (desk), not per FTE
+    seat_sharing_ratio: float  # agents per on-site seat
+    onsite_shrinkage: float  # the center's own: on-site heads = agents on the phones / (1 - this)
     inbound_per_minute: float
     outbound_per_minute: float
-    line_per_seat_month: float
+    line_per_seat_month: float  # per desk and per remote agent on shift
     pbx_monthly: float
     ivr_per_minute: float
     ivr_monthly: float
@@ -158,6 +160,10 @@ class CostInputs:
     paid_hours_per_agent_day: float
     investment: float  # one-time lever investments, kept apart for ROI
     bot_per_conversation: float = 0.0  # AI assistant conversations (in automation)
+    overtime_multiplier: float = 0.0  # overtime rate / loaded wage, for the work after close
+    remote_share: float = 0.0  # share of on-phone hours worked remotely (no seat, a stipend)
+    remote_shrinkage: float = 0.0
+    remote_stipend_per_agent_month: float = 0.0
 
 
 def cost_inputs(scenario: Scenario) -> CostInputs:
@@ -171,7 +177,11 @@ def cost_inputs(scenario: Scenario) -> CostInputs:
         supervisor_hourly_wage=c.supervisor_hourly_wage,
         span_of_control=c.span_of_control,
         per_agent_month=c.licence_per_agent_month + c.desktop_per_agent_month,
-        facility_per_agent_month=c.facility_per_seat_month,
+        facility_per_seat_month=c.facility_per_seat_month,
+        seat_sharing_ratio=c.seat_sharing_ratio,
+        onsite_shrinkage=c.shrinkage,
+        remote_shrinkage=c.shrinkage,
+        overtime_multiplier=c.overtime_multiplier,
         inbound_per_minute=tel.inbound_per_minute,
         outbound_per_minute=tel.outbound_per_minute,
         line_per_seat_month=tel.line_per_seat_month,

@@ -154,6 +154,8 @@ class Telephony(_Model):
     inbound_per_minute: NonNegFloat = 0.0
     outbound_per_minute: NonNegFloat = 0.0
     line_per_seat_month: NonNegFloat = 0.0
+    """Phone line (extension, trunk share) per seat and month. Lines = on-site seats (one per desk,
+    after ``costs.seat_sharing_ratio``) + remote agents on shift at the peak (one each). Default 0."""
     pbx_monthly: NonNegFloat = 0.0
 
 
@@ -167,6 +169,17 @@ class Costs(_Model):
     licence_per_agent_month: NonNegFloat = 0.0
     desktop_per_agent_month: NonNegFloat = 0.0
     facility_per_seat_month: NonNegFloat = 0.0
+    """Office cost of one on-site seat (desk) per month, charged per seat, not per FTE: seats are
+    shared across shifts. Seats = the most agents on site at once / ``seat_sharing_ratio``, where
+    the agents on site in an interval are those paid for it: on the phones (with a roster, its paid
+    heads) / (1 - shrinkage), i.e. time off the phones (breaks, coaching, absence) holds a seat too.
+    Remote agents need none (``levers.remote_agents`` pays them a stipend). Default 0."""
+    seat_sharing_ratio: Annotated[float, Field(gt=0, le=10)] = 1.0
+    """Agents per on-site seat at the peak (hot-desking: 1.2 = 1.2 agents share a seat; below 1 =
+    spare seats). Divides the seats of ``facility_per_seat_month`` and the desk lines. Default 1.0."""
+    overtime_multiplier: Annotated[float, Field(ge=0, le=5)] = 1.5
+    """Overtime pay rate / hourly wage (benefits load included) for the agent time worked after
+    close while the queue drains. Default 1.5 (time and a half); 0 leaves overtime uncosted."""
     telephony: Telephony = Telephony()
     overhead_monthly: NonNegFloat = 0.0
     working_days_per_month: Annotated[float, Field(gt=0, le=31)] = 21.0

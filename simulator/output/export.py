@@ -1,12 +1,9 @@
 """Data exports of a run or a comparison: CSV tables, an Excel workbook, resolved scenarios, metadata.
 
 The workbook holds the same tables as the CSV files plus a **Cost model** sheet whose figures are
-live Excel formulas over input cells (agent-hours x wage x loading, minutes x rate, ...). The
-inputs are the simulated volumes (means over replications) and the scenario's rates; the formulas
-are those of ``simulator.analysis.costs``, so a consultant can audit a figure and change a rate in Excel.
-Because every cost is linear in the volumes, the formulas applied to mean volumes reproduce the
-mean simulated cost (the vendor's minimum monthly commitment, a ``MAX``, is the one exception; the
-sheet shows the simulated figure next to the formula so any gap is visible).
+live Excel formulas over input cells (agent-hours x wage x loading, minutes x rate, seats x seat
+cost, ...), so a consultant can audit a figure and change a rate in Excel. What the sheet says (its
+rows and formulas, those of ``simulator.analysis.costs``) is ``cost_sheet``'s; how it looks is here.
 """
 
 from __future__ import annotations
@@ -15,7 +12,7 @@ import json
 import platform
 import shlex
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -28,11 +25,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from simulator.core.version import __version__
-from simulator.analysis.costs import COST_COMPONENTS, horizon_days
-from simulator.analysis.kpis import staffed_seconds_per_interval
+from simulator.analysis.costs import COST_COMPONENTS
 from simulator.analysis.stats import mean_ci
-from simulator.model.build import CostInputs, cost_inputs
 from simulator.model.scenario import scenario_to_yaml
+from simulator.output.cost_sheet import MODEL_ROWS, SHARE_ROWS, CostModelColumn, formula
+from simulator.output.cost_sheet import cost_model_column  # noqa: F401 - report.files reads it from here
 from simulator.studies.simulate import SimulationResult
 
 
@@ -87,105 +84,6 @@ def replications_frame(results: Sequence[SimulationResult]) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- the live cost model
-@dataclass(frozen=True)
-class CostModelColumn:
-    """Inputs of one scenario's column in the Cost model sheet."""
-
-    scenario: str
-    currency: str
-    days: float
-    staffed_hours: float
-    calls_answered: float
-    volumes: dict[str, float]
-    rates: CostInputs
-    simulated: dict[str, float]  # mean simulated components and total_cost
-
-
-def cost_model_column(result: SimulationResult) -> CostModelColumn:
-    """The Cost model sheet's column of one run: its mean usage volumes, staffed hours and rates."""
-    staffed = float(staffed_seconds_per_interval(result.plan, paid=True).sum()) / 3600.0
-    return CostModelColumn(
-        scenario=result.name,
-        currency=result.scenario.currency,
-        days=horizon_days(result.plan),
-        staffed_hours=staffed,
-        calls_answered=float(result.replications["calls_answered"].mean()),
-        volumes={k: float(v) for k, v in result.volumes.mean().items()},
-        rates=cost_inputs(result.scenario),
-        simulated={k: float(v) for k, v in result.costs.mean().items()},
-    )
-
-
-# (key, label, unit, kind, source): kind "in" = input cell, "f" = formula over named rows.
-_MODEL_ROWS: list[tuple[str, str, str, str, str]] = [
-    ("h_volumes", "Simulated volumes (mean over replications)", "", "head", ""),
-    ("days", "Simulated days counted for costs", "days", "in", "days"),
-    ("staffed_hours", "Staffed agent-hours (on the phones; a roster's paid hours)", "hours", "in", "staffed_hours"),
-    ("calls_answered", "Calls answered", "calls", "in", "calls_answered"),
-    ("ivr_minutes", "IVR minutes", "min", "in", "vol"),
-    ("queue_minutes", "Queue (waiting) minutes", "min", "in", "vol"),
-    ("inbound_talk_minutes", "Inbound talk minutes", "min", "in", "vol"),
-    ("outbound_minutes", "Outbound callback minutes", "min", "in", "vol"),
-    ("vendor_minutes", "Outsourced minutes", "min", "in", "vol"),
-    ("vendor_calls", "Outsourced calls", "calls", "in", "vol"),
-    ("sessions", "Self-service sessions", "sessions", "in", "vol"),
-    ("h_rates", "Rates from the scenario (levers applied)", "", "head", ""),
-    ("hourly_wage", "Agent hourly wage (blended)", "{cur}/h", "in", "rate"),
-    ("benefits_load", "Benefits load on wages", "share", "in", "rate"),
-    ("shrinkage", "Shrinkage (blended)", "share", "in", "rate"),
-    ("supervisor_hourly_wage", "Supervisor hourly wage", "{cur}/h", "in", "rate"),
-    ("span_of_control", "Agents per supervisor", "agents", "in", "rate"),
-    ("per_agent_month", "Licence + desktop per agent", "{cur}/month", "in", "rate"),
-    ("facility_per_agent_month", "Facility per seat (blended)", "{cur}/month", "in", "rate"),
-    ("inbound_per_minute", "Inbound telephony", "{cur}/min", "in", "rate"),
-    ("outbound_per_minute", "Outbound telephony", "{cur}/min", "in", "rate"),
-    ("line_per_seat_month", "Line per seat", "{cur}/month", "in", "rate"),
-    ("pbx_monthly", "PBX", "{cur}/month", "in", "rate"),
-    ("ivr_per_minute", "IVR per minute", "{cur}/min", "in", "rate"),
-    ("ivr_monthly", "IVR monthly fee", "{cur}/month", "in", "rate"),
-    ("self_service_per_session", "Self-service per session", "{cur}/session", "in", "rate"),
-    ("self_service_monthly", "Self-service monthly fee", "{cur}/month", "in", "rate"),
-    ("automation_per_agent_month", "Agent assist per agent", "{cur}/month", "in", "rate"),
-    ("automation_monthly", "Agent assist monthly fee", "{cur}/month", "in", "rate"),
-    ("outsource_per_minute", "Vendor per minute", "{cur}/min", "in", "rate"),
-    ("outsource_per_call", "Vendor per call", "{cur}/call", "in", "rate"),
-    ("outsource_minimum_monthly", "Vendor minimum per month", "{cur}/month", "in", "rate"),
-    ("outsource_monthly", "Vendor monthly fee", "{cur}/month", "in", "rate"),
-    ("programmes_monthly", "Programme fees (callback, FCR, ...)", "{cur}/month", "in", "rate"),
-    ("overhead_monthly", "Overhead", "{cur}/month", "in", "rate"),
-    ("working_days_per_month", "Working days per month", "days", "in", "rate"),
-    ("paid_hours_per_agent_day", "Paid hours per agent-day", "hours", "in", "rate"),
-    ("h_derived", "Derived", "", "head", ""),
-    ("months", "Months simulated", "months", "f", "{days}/{working_days_per_month}"),
-    ("paid_hours", "Paid agent-hours = staffed / (1 - shrinkage)", "hours", "f", "{staffed_hours}/(1-{shrinkage})"),
-    ("fte", "Agents on payroll (FTE)", "FTE", "f", "{paid_hours}/({paid_hours_per_agent_day}*{days})"),
-    ("h_costs", "Cost components (live formulas)", "", "head", ""),
-    ("agent_labor", "agent_labor = paid hours x wage x (1 + load)", "{cur}", "f", "{paid_hours}*{hourly_wage}*(1+{benefits_load})"),
-    ("supervision", "supervision = paid hours / span x supervisor wage x (1 + load)", "{cur}", "f",
-     "{paid_hours}/{span_of_control}*{supervisor_hourly_wage}*(1+{benefits_load})"),
-    ("agent_seats", "agent_seats = FTE x (licence + desktop) x months", "{cur}", "f", "{fte}*{per_agent_month}*{months}"),
-    ("facilities", "facilities = FTE x seat cost x months", "{cur}", "f", "{fte}*{facility_per_agent_month}*{months}"),
-    ("telephony", "telephony = inbound min x rate + outbound min x rate + lines + PBX", "{cur}", "f",
-     "({ivr_minutes}+{queue_minutes}+{inbound_talk_minutes})*{inbound_per_minute}+{outbound_minutes}*{outbound_per_minute}"
-     "+{fte}*{line_per_seat_month}*{months}+{pbx_monthly}*{months}"),
-    ("ivr", "ivr = IVR minutes x rate + fee x months", "{cur}", "f", "{ivr_minutes}*{ivr_per_minute}+{ivr_monthly}*{months}"),
-    ("self_service", "self_service = sessions x rate + fee x months", "{cur}", "f",
-     "{sessions}*{self_service_per_session}+{self_service_monthly}*{months}"),
-    ("automation", "automation = FTE x per-agent fee x months + fee x months", "{cur}", "f",
-     "{fte}*{automation_per_agent_month}*{months}+{automation_monthly}*{months}"),
-    ("outsourcing", "outsourcing = max(usage, minimum x months) + fee x months", "{cur}", "f",
-     "MAX({vendor_minutes}*{outsource_per_minute}+{vendor_calls}*{outsource_per_call},{outsource_minimum_monthly}*{months})"
-     "+{outsource_monthly}*{months}"),
-    ("programmes", "programmes = fees x months", "{cur}", "f", "{programmes_monthly}*{months}"),
-    ("overhead", "overhead = monthly overhead x months", "{cur}", "f", "{overhead_monthly}*{months}"),
-    ("total_cost", "Total cost", "{cur}", "f", "SUM({agent_labor}:{overhead})"),
-    ("cost_per_call", "Cost per answered call", "{cur}", "f", "{total_cost}/{calls_answered}"),
-    ("cost_per_month", "Cost per month", "{cur}", "f", "{total_cost}/{months}"),
-    ("h_check", "Check against the simulation", "", "head", ""),
-    ("simulated_total", "Simulated total cost (mean, value)", "{cur}", "in", "simulated"),
-    ("difference", "Formula minus simulation", "{cur}", "f", "{total_cost}-{simulated_total}"),
-]
-
 HEAD_FILL = PatternFill("solid", fgColor="1F4E79")
 SECTION_FILL = PatternFill("solid", fgColor="DDEBF7")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -203,8 +101,8 @@ def _write_cost_model(ws: Worksheet, columns: Sequence[CostModelColumn]) -> None
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEAD_FILL
     first = 4
-    row_of = {key: first + i for i, (key, *_rest) in enumerate(_MODEL_ROWS)}
-    for i, (key, label, unit, kind, source) in enumerate(_MODEL_ROWS):
+    row_of = {key: first + i for i, (key, *_rest) in enumerate(MODEL_ROWS)}
+    for i, (key, label, unit, kind, source) in enumerate(MODEL_ROWS):
         r = first + i
         ws.cell(r, 1, label)
         ws.cell(r, 2, unit.replace("{cur}", cur))
@@ -214,33 +112,17 @@ def _write_cost_model(ws: Worksheet, columns: Sequence[CostModelColumn]) -> None
             ws.cell(r, 1).font = Font(bold=True)
             continue
         for j, col in enumerate(columns):
-            letter = get_column_letter(3 + j)
             cell = ws.cell(r, 3 + j)
             if kind == "in":
-                if source == "days":
-                    value = col.days
-                elif source == "staffed_hours":
-                    value = col.staffed_hours
-                elif source == "calls_answered":
-                    value = col.calls_answered
-                elif source == "vol":
-                    value = col.volumes.get(key, 0.0)
-                elif source == "simulated":
-                    value = col.simulated.get("total_cost", 0.0)
-                else:
-                    value = float(getattr(col.rates, key))
-                cell.value = float(value)
+                cell.value = col.input_value(key, source)
                 if source != "simulated":
                     cell.fill = INPUT_FILL
                     cell.font = INPUT_FONT
             else:
-                formula = source
-                for name, rr in row_of.items():
-                    formula = formula.replace("{" + name + "}", f"{letter}{rr}")
-                cell.value = "=" + formula
+                cell.value = formula(source, get_column_letter(3 + j), row_of)
                 if key in ("total_cost", "cost_per_call"):
                     cell.font = Font(bold=True)
-            cell.number_format = "0.0000" if unit.endswith("/min") or key in ("benefits_load", "shrinkage") else "#,##0.00"
+            cell.number_format = "0.0000" if unit.endswith("/min") or key in SHARE_ROWS else "#,##0.00"
     ws.column_dimensions["A"].width = 66
     ws.column_dimensions["B"].width = 14
     for j in range(len(columns)):

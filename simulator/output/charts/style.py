@@ -37,6 +37,7 @@ SCENARIO_PALETTE = (
 MANY = 4  # more scenarios than this: compact layouts (see the module docstring)
 COMPONENT_COLORS = {
     "agent_labor": "#1F4E79",
+    "overtime": "#4A6F8A",
     "supervision": "#2E75B6",
     "agent_seats": "#9DC3E6",
     "facilities": "#A5A5A5",

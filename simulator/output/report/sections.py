@@ -74,8 +74,10 @@ def assumption_rows(sc: Scenario, plan: EnginePlan) -> list[tuple[str, str]]:
         ("Agent wage", f"{html_money(c.agent_hourly_wage, cur)}/h + {pct(c.benefits_load, 0)} benefits"),
         ("Shrinkage", pct(c.shrinkage, 0)),
         ("Supervision", f"{html_money(c.supervisor_hourly_wage, cur)}/h, 1 per {c.span_of_control:g} agents"),
-        ("Per agent per month", f"licence {html_money(c.licence_per_agent_month, cur)}, desktop {html_money(c.desktop_per_agent_month, cur)}, "
-                                f"seat {html_money(c.facility_per_seat_month, cur)}"),
+        ("Per agent per month", f"licence {html_money(c.licence_per_agent_month, cur)}, desktop {html_money(c.desktop_per_agent_month, cur)}"),
+        ("Per seat per month", f"facility {html_money(c.facility_per_seat_month, cur)}; seats for the most agents on site at once, "
+                               f"{c.seat_sharing_ratio:g} per seat"),
+        ("Overtime", f"{c.overtime_multiplier:g}× the loaded wage for work after close"),
         ("Telephony", f"in {html_money(c.telephony.inbound_per_minute, cur, 4)}/min, out {html_money(c.telephony.outbound_per_minute, cur, 4)}/min, "
                       f"line {html_money(c.telephony.line_per_seat_month, cur)}/seat/month, PBX {html_money(c.telephony.pbx_monthly, cur)}/month"),
         ("Overhead", f"{html_money(c.overhead_monthly, cur)}/month"),

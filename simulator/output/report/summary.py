@@ -37,7 +37,8 @@ def run_summary(result: SimulationResult, warnings: Sequence[tuple[str, InputWar
     mf = months_factor(result)
     target = result.scenario.service_target
     cb = result.cost_breakdown()
-    labour_share = float((cb.get("agent_labor", 0) + cb.get("supervision", 0)) / cb.sum()) if cb.sum() else math.nan
+    labour = cb.get("agent_labor", 0) + cb.get("overtime", 0) + cb.get("supervision", 0)
+    labour_share = float(labour / cb.sum()) if cb.sum() else math.nan
     top = cb.sort_values(ascending=False)
     meets = np.isfinite(sl) and sl >= target.fraction
 
