@@ -174,7 +174,7 @@ def test_kpis_and_costs_cover_the_same_contacts(tiny):
 
 
 # ---------------------------------------------------------------- seats, lines, stipends
-def _two_groups(costs: dict, **levers) -> dict:  # noqa: ANN003
+def _two_groups(costs: dict, **levers: dict) -> dict:
     data = minimal_dict(arrivals={"calls_per_day": 120, "profile": "flat"}, levers=levers)
     data["contact_types"][0]["handle_time"] = {"distribution": "constant", "mean_seconds": 120}
     data["agents"]["groups"] = [{"name": "a", "skills": ["general"], "staffing": [3, 5, 2, 4]},

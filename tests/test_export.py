@@ -97,7 +97,7 @@ def test_cost_sheet_formulas_are_live_and_reproduce_the_simulation(report_dir) -
 
 
 def test_cost_sheet_seats_follow_the_peak_and_the_sharing_ratio(report_dir) -> None:  # noqa: ANN001
-    res, out = report_dir
+    _, out = report_dir
     ws = load_workbook(out / "report.xlsx")["Cost model"]
     row = {ws[f"A{r}"].value.split(" =")[0].split(" (")[0]: r for r in range(4, ws.max_row + 1) if ws[f"A{r}"].value}
     assert ws[f"C{row['Most agents at once']}"].value == 15  # one group of 15 all day

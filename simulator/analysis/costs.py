@@ -81,8 +81,11 @@ def overtime_seconds(r: Records, plan: EnginePlan) -> float:
     """Agent-seconds spent on the contacts ``r`` outside opening hours: the calls still queued at
     close are answered by the agents on the floor before they leave (the engine drains the queue)."""
     start, end = busy_spans(r)
-    inside = opening_seconds_until(plan, end) - opening_seconds_until(plan, start)
-    return float(np.sum((end - start) - inside))
+    midnight = np.floor(start / 86400.0) * 86400.0
+    # Spans inside one day's opening hours (nearly all) are exactly 0, free of rounding.
+    inside_one_day = (start >= midnight + plan.open_seconds) & (end <= midnight + plan.close_seconds)
+    outside = (end - start) - (opening_seconds_until(plan, end) - opening_seconds_until(plan, start))
+    return float(np.sum(np.where(inside_one_day, 0.0, np.maximum(outside, 0.0))))
 
 
 def usage_volumes(records: Records, plan: EnginePlan) -> dict[str, float]:

@@ -131,17 +131,17 @@ MODEL_ROWS: list[tuple[str, str, str, str, str]] = [
     ("facilities", "facilities = (on-site seats x seat cost + remote FTE x stipend) x months", "{cur}", "f",
      "({seats}*{facility_per_seat_month}+{remote_fte}*{remote_stipend_per_agent_month})*{months}"),
     ("telephony", "telephony = inbound min x rate + outbound min x rate + lines x line cost x months + PBX", "{cur}", "f",
-     "({ivr_minutes}+{queue_minutes}+{inbound_talk_minutes})*{inbound_per_minute}+{outbound_minutes}*{outbound_per_minute}"
-     "+{lines}*{line_per_seat_month}*{months}+{pbx_monthly}*{months}"),
+     ("({ivr_minutes}+{queue_minutes}+{inbound_talk_minutes})*{inbound_per_minute}+{outbound_minutes}*{outbound_per_minute}"
+      "+{lines}*{line_per_seat_month}*{months}+{pbx_monthly}*{months}")),
     ("ivr", "ivr = IVR minutes x rate + fee x months", "{cur}", "f", "{ivr_minutes}*{ivr_per_minute}+{ivr_monthly}*{months}"),
     ("self_service", "self_service = sessions x rate + fee x months", "{cur}", "f",
      "{sessions}*{self_service_per_session}+{self_service_monthly}*{months}"),
     ("automation", "automation = FTE x per-agent fee x months + fees x months + conversations x price", "{cur}", "f",
-     "{fte}*{automation_per_agent_month}*{months}+{automation_monthly}*{months}"
-     "+{bot_conversations}*{bot_per_conversation}"),
+     ("{fte}*{automation_per_agent_month}*{months}+{automation_monthly}*{months}"
+      "+{bot_conversations}*{bot_per_conversation}")),
     ("outsourcing", "outsourcing = max(usage, minimum x months) + fee x months", "{cur}", "f",
-     "MAX({vendor_minutes}*{outsource_per_minute}+{vendor_calls}*{outsource_per_call},{outsource_minimum_monthly}*{months})"
-     "+{outsource_monthly}*{months}"),
+     ("MAX({vendor_minutes}*{outsource_per_minute}+{vendor_calls}*{outsource_per_call},{outsource_minimum_monthly}*{months})"
+      "+{outsource_monthly}*{months}")),
     ("programmes", "programmes = fees x months", "{cur}", "f", "{programmes_monthly}*{months}"),
     ("overhead", "overhead = monthly overhead x months", "{cur}", "f", "{overhead_monthly}*{months}"),
     ("total_cost", "Total cost", "{cur}", "f", "SUM({agent_labor}:{overhead})"),
