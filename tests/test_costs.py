@@ -3,6 +3,8 @@ the remote stipend, overtime); cost ratios."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -201,6 +203,15 @@ def test_seats_are_the_most_agents_on_site_at_once():
     assert c["agent_seats"] == pytest.approx(fte * 150.0 * months, rel=1e-12)
     # Heads per day (days x groups x intervals, for per-day staffing): the busiest day's peak.
     assert peak_heads(np.array([[a, b], [[9, 0, 0, 0], [1, 0, 0, 0]]])) == 10
+
+
+def test_seats_with_a_roster_follow_its_paid_heads():
+    sc = parse_scenario(_two_groups({}))
+    plan = build_plan(sc)
+    assert seat_counts(plan, cost_inputs(sc))["peak_agents"] == 8
+    # A roster pays agents on a paid break too (9 at 08:30 here), and not those at an unpaid lunch.
+    rostered = replace(plan, paid_staffing=np.array([[4.0, 5.0, 2.0, 4.0], [5.0, 1.0, 5.5, 2.0]]))
+    assert seat_counts(rostered, cost_inputs(sc))["seats"] == pytest.approx(9 / (1 - 0.2))
 
 
 def test_seat_sharing_divides_seats_and_desk_lines():
