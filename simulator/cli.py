@@ -143,7 +143,8 @@ def run(
         announce([sc], n, workers or default_workers(), err_console)
         with _interruptible(job), progress(n, f"Simulating {sc.name}", err_console) as tick:
             result = simulate(sc, replications=n, seed=seed, workers=workers, progress=tick, store=job.store)
-        path = job.publish(lambda folder: write_run_report(result, folder))
+            tick.phase("writing the report")
+            path = job.publish(lambda folder: write_run_report(result, folder))
     if json_out:
         sys.stdout.write(json.dumps(result.to_json_dict(), allow_nan=False) + "\n")
         return
@@ -229,7 +230,8 @@ def staff(
     """Fewest agents per interval and group that meet the service target (found by simulation)."""
     with _errors():
         sc = load_scenario(scenario)
-        with progress(1, f"Staffing {sc.name}", err_console) as tick:
+        with progress(0, f"Staffing {sc.name}", err_console) as tick:
+            tick.phase("searching on simulated replications, then evaluating on fresh ones")
             options = dict(replications=replications, seed=seed, workers=workers)
             study = optimize_roster(sc, **options) if shifts else None
             res = study.staffing if study else optimize_staffing(sc, **options)
@@ -339,8 +341,9 @@ def compare(
         runs = 1 + len(others) + (hold == "service" and not base.needs_staffing_optimizer)  # + today's baseline
         with _interruptible(job), progress(n * runs, "Comparing scenarios", err_console) as tick:
             comp = run_compare(base, others, hold=hold, replications=replications, seed=seed, workers=workers,
-                               progress=tick, store=job.store, target=target)
-        path = job.publish(lambda folder: write_compare_report(comp, folder))
+                               progress=tick, store=job.store, target=target, phase=tick.phase)
+            tick.phase("writing the report")
+            path = job.publish(lambda folder: write_compare_report(comp, folder))
     if json_out:
         sys.stdout.write(json.dumps(comp.to_json_dict(), allow_nan=False) + "\n")
         return

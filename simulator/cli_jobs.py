@@ -149,28 +149,79 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
+class Tracker:
+    """What a long command is doing: replications done (``tick``) and the phase (``phase``).
+
+    The time left is estimated from the replications' pace once a few are done: phases without
+    replications (staffing, attribution) are named, not timed.
+    """
+
+    def __init__(self, total: int, label: str) -> None:
+        self.total, self.label, self.done, self.stage = total, label, 0, ""
+        self.start = time.monotonic()
+        self._first: float | None = None
+        self._first_done = 0
+
+    def __call__(self, k: int = 1) -> None:
+        if self._first is None:  # the pace counts from the first replication (staffing comes before)
+            self._first, self._first_done = time.monotonic(), self.done
+        self.done += k
+
+    def phase(self, text: str) -> None:
+        """A new phase: its pace is measured afresh (staffing or attribution time is not a pace)."""
+        self.stage = text
+        self._first = None
+
+    def eta_seconds(self) -> float | None:
+        ran = self.done - self._first_done
+        if self._first is None or ran < 2 or self.done >= self.total:
+            return None
+        return (time.monotonic() - self._first) / ran * (self.total - self.done)
+
+    def line(self) -> str:
+        eta = self.eta_seconds()
+        left = f", about {_duration(eta)} left" if eta is not None else ""
+        stage = f" - {self.stage}" if self.stage else ""
+        count = f"{self.done}/{self.total} replications, " if self.total else ""
+        return f"{self.label}{stage}: {count}{time.monotonic() - self.start:.0f} s{left}"
+
+
 @contextmanager
-def progress(total: int, label: str, console: Console) -> Iterator[Callable[[int], None]]:
-    """A ``tick(k)`` callback: a bar on a terminal, else a plain line every few seconds."""
-    if console.is_terminal:
-        with Progress(TextColumn("{task.description}", markup=False, style="bold"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console, transient=True) as prog:
-            task = prog.add_task(label, total=total)
-            yield lambda k=1: prog.advance(task, k)
-        return
-    start = time.monotonic()
-    done = [0]
+def _every(seconds: float, action: Callable[[], None]) -> Iterator[None]:
+    """Run ``action`` every ``seconds`` in a background thread while the block runs."""
     stop = threading.Event()
 
-    def report() -> None:  # a line every few seconds, even while one long replication runs
-        while not stop.wait(PLAIN_PROGRESS_EVERY):
-            console.print(f"{label}: {done[0]}/{total} replications done, {time.monotonic() - start:.0f} s",
-                          markup=False, highlight=False)
+    def loop() -> None:
+        while not stop.wait(seconds):
+            action()
 
-    thread = threading.Thread(target=report, daemon=True)
+    thread = threading.Thread(target=loop, daemon=True)
     thread.start()
     try:
-        yield lambda k=1: done.__setitem__(0, done[0] + k)
+        yield
     finally:
         stop.set()
         thread.join()
+
+
+@contextmanager
+def progress(total: int, label: str, console: Console) -> Iterator[Tracker]:
+    """A ``Tracker``: shown as a bar on a terminal (with its phase and time left), else as a plain
+    line every few seconds (even while one long replication runs)."""
+    tracker = Tracker(total, label)
+    if not console.is_terminal:
+        with _every(PLAIN_PROGRESS_EVERY, lambda: console.print(tracker.line(), markup=False, highlight=False, soft_wrap=True)):
+            yield tracker
+        return
+    with Progress(TextColumn("{task.description}", markup=False, style="bold"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TextColumn("{task.fields[left]}", markup=False), console=console,
+                  transient=True) as prog:
+        task = prog.add_task(label, total=total, left="")
+
+        def refresh() -> None:
+            eta = tracker.eta_seconds()
+            prog.update(task, completed=tracker.done, left=f"~{_duration(eta)} left" if eta is not None else "",
+                        description=f"{label} - {tracker.stage}" if tracker.stage else label)
+
+        with _every(0.5, refresh):
+            yield tracker

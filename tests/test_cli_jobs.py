@@ -129,7 +129,7 @@ def test_long_work_is_announced_and_progress_shows_on_a_non_terminal_stderr(tmp_
     assert res.exit_code == 0, res.output
     estimate = [ln for ln in res.stderr.splitlines() if ln.startswith("estimate:")]
     assert len(estimate) == 1 and "4 replications" in estimate[0] and "12,000 calls" in estimate[0], res.stderr
-    progress = [ln for ln in res.stderr.splitlines() if "replications done" in ln]
+    progress = [ln for ln in res.stderr.splitlines() if "/4 replications" in ln]
     assert progress, res.stderr
     assert all("\x1b" not in ln for ln in progress), "plain lines, no terminal codes"
 
@@ -176,3 +176,20 @@ def test_odd_inputs_are_said_in_the_console_and_the_report(tmp_path):
     assert "note: minimal: agents.groups = 0 agents" in res.stderr
     assert "no agent is ever on shift" in (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
     assert "0 agents" in (tmp_path / "r" / "warnings.csv").read_text(encoding="utf-8")
+
+
+def test_compare_progress_names_every_phase_and_the_time_left(tmp_path, monkeypatch):
+    monkeypatch.setattr(cli_jobs, "PLAIN_PROGRESS_EVERY", 0.01)
+    base = _slow_scenario(tmp_path)
+    write_yaml(tmp_path / "voip.yaml", {"extends": "slow.yaml", "name": "voip",
+                                        "levers": {"voip": {"inbound_per_minute": 0.005}}})
+    res = CliRunner().invoke(cli.app, ["compare", str(base), str(tmp_path / "voip.yaml"), "-r", "6", "-w", "1",
+                                       "--out", str(tmp_path / "c")])
+    assert res.exit_code == 0, res.output
+    lines = [ln for ln in res.stderr.splitlines() if ln.startswith("Comparing scenarios")]
+    text = "\n".join(lines)
+    for phase in ("simulating today's baseline", "staffing slow to the target (1/2)", "simulating every scenario",
+                  "writing the report"):
+        assert phase in text, (phase, text[-2000:])
+    assert "left" in text, "a time left once replications have a pace"
+    assert "/18 replications" in text  # today's baseline + the optimised baseline + voip, 6 each

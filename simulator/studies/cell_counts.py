@@ -65,6 +65,9 @@ class CellView:
     ab_low: np.ndarray
     day_sl_high: np.ndarray
     replications: int
+    # Offered calls per replication-day with a shared type split among its owners, as the analytic
+    # cells split it (``offered_mean`` counts a shared type fully for each owner, as service is judged).
+    offered_share_mean: np.ndarray | None = None
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -88,6 +91,7 @@ class CellEvaluator:
     def __init__(self, plan: EnginePlan, owners: np.ndarray, seed: int, workers: int) -> None:
         self.plan, self.seed = plan, seed
         self.own = (owners > 0).astype(float)  # a shared type counts fully for each owner
+        self.share = owners  # ... and its load is split among them
         self.pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
 
     def __call__(self, staffing: np.ndarray, replications: Iterable[int]) -> CellView:
@@ -101,7 +105,9 @@ class CellEvaluator:
         sl, sl_se, sl_low, sl_high = _ratio(within, offered)
         ab, ab_se, ab_low, _ = _ratio(abandoned, offered)
         _, _, _, day_high = _ratio(within.sum(axis=2), offered.sum(axis=2))
-        return CellView(offered.mean(axis=0) / plan.days, sl, sl_se, sl_low, sl_high, ab, ab_se, ab_low, day_high, len(jobs))
+        share = np.einsum("gk,rkn->rgn", self.share.T, per_rep[:, 0])
+        return CellView(offered.mean(axis=0) / plan.days, sl, sl_se, sl_low, sl_high, ab, ab_se, ab_low, day_high, len(jobs),
+                        share.mean(axis=0) / plan.days)
 
     def close(self) -> None:
         if self.pool is not None:

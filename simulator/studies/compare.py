@@ -151,13 +151,14 @@ def _fill_optimize_from(baseline: Scenario, scenario: Scenario) -> Scenario:
 
 
 def _prepare(
-    baseline: Scenario, scenarios: list[Scenario], hold: str, seed: int, workers: int
+    baseline: Scenario, scenarios: list[Scenario], hold: str, seed: int, workers: int, say: Callable[[str], None]
 ) -> tuple[list[tuple[Scenario, EnginePlan | None]], dict]:
     staffing: dict = {}
     if hold == "service":
         out = []
         staff_to_target = StaffToTarget(seed, workers)
-        for sc in [baseline, *scenarios]:
+        for i, sc in enumerate([baseline, *scenarios], start=1):
+            say(f"staffing {sc.name} to the target ({i}/{1 + len(scenarios)})")
             staffed, plan, res = staff_to_target(sc)
             staffing[sc.name] = res
             out.append((staffed, plan))
@@ -192,6 +193,7 @@ def compare(
     attribution_replications: int = 5,
     attribution_days: int = 2,
     target: str = "file",
+    phase: Callable[[str], None] | None = None,
 ) -> Comparison:
     """Compare lever scenarios with a baseline, replication by replication.
 
@@ -208,6 +210,8 @@ def compare(
         progress: called with 1 after each simulated replication of the main runs.
         store: keeps the main runs' finished replications (resume after Ctrl-C; see ``simulate``).
         attribution: attribute combined scenarios' savings to their levers (Shapley).
+        phase: called with a few words when a new phase starts (staffing a scenario, simulating,
+            attribution), for progress displays.
     """
     if hold not in HOLDS:
         raise ValueError(f"hold(={hold!r}) must be one of {HOLDS}")
@@ -216,15 +220,18 @@ def compare(
     n = replications or baseline.replications
     seed = baseline.seed if seed is None else seed
     w = default_workers() if workers is None else max(1, workers)
+    say = phase or (lambda text: None)
     as_is, held = None, None
     if hold == "service":
         if not baseline.needs_staffing_optimizer:
+            say("simulating today's baseline as given")
             as_is = simulate(baseline, replications=n, seed=seed, workers=w, progress=progress, store=store)
         if target == "as-is" and as_is is None:
             raise ScenarioError("--target", "as-is", "a baseline with staffing of its own (not 'optimize') to measure today's service")
         held = as_is_target(as_is) if target == "as-is" else file_target(baseline)
         baseline, scenarios = with_target(baseline, held), [with_target(sc, held) for sc in scenarios]
-    prepared, staffing = _prepare(baseline, list(scenarios), hold, seed, w)
+    prepared, staffing = _prepare(baseline, list(scenarios), hold, seed, w, say)
+    say("simulating every scenario")
     runs = [simulate(sc, replications=n, seed=seed, workers=w, progress=progress, plan=plan, store=store)
             for sc, plan in prepared]
     base, results = runs[0], runs[1:]
@@ -236,6 +243,7 @@ def compare(
             if len(changed_players(baseline, orig)) < 2:
                 continue
             saving = float(fin.loc[fin["scenario"] == res.name, "savings_month"].iloc[0])
+            say(f"attributing {res.name}'s saving to its levers")
             df, meta = attribute(
                 prepared[0][0] if hold == "staffing" else baseline,
                 _fill_optimize_from(prepared[0][0], orig) if hold == "staffing" else orig,

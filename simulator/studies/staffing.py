@@ -191,7 +191,7 @@ def optimize_staffing(
                 progress(1)
             predicted_sl, predicted_ab = _predict(cells, staffing, target)
             if runs == 1:
-                cells = _rescaled(cells, view.offered_mean, plan)
+                cells = _rescaled(cells, view.offered_share_mean, plan)
             if view.replications < 3:  # too few to tell noise from a real difference
                 break
             sl_shift = _soft_threshold(view.sl_mean - predicted_sl, view.sl_se) * steady

@@ -249,6 +249,10 @@ def _top_line(comp: Comparison, cur: str) -> str:
             f"<b>{esc(best['scenario'])}</b> at <b>{html_money(best['savings_month'], cur, 0)} per month</b>.")
 
 
+def _months_text(n: int) -> str:
+    return f"{n} month" if n == 1 else f"{n} months"
+
+
 def _ranking_html(comp: Comparison, cur: str) -> str:
     """The ranking table with an inline bar per saving (drawn by the browser, from zero)."""
     rank = comp.ranking()
@@ -263,7 +267,7 @@ def _ranking_html(comp: Comparison, cur: str) -> str:
                f'{"left:50%" if s >= 0 else f"left:{50 - width:.1f}%"}"></span>')
         ci = ci_text(r["savings_month_ci95_low"], r["savings_month_ci95_high"], lambda x: html_money(x, cur, 0))
         pb = ("none needed" if r["investment"] <= 0 else
-              ("never" if math.isinf(r["payback_month"]) else f"{math.ceil(r['payback_month'])} months"))
+              ("never" if math.isinf(r["payback_month"]) else _months_text(math.ceil(r["payback_month"]))))
         rows.append((esc(r["scenario"]), f'<span class="barcell">{bar}</span>',
                      f"{html_money(s, cur, 0)}<br><span class=\"ci\">{ci}</span>",
                      f"{pct(r['service_level'], 1)} ({points(r['service_change'])})", html_money(r["investment"], cur, 0), pb,

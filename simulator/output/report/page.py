@@ -76,8 +76,9 @@ def esc(text: object) -> str:
 
 
 def html_money(x: float | None, currency: str, digits: int | None = None) -> str:
-    """``fmt.money`` escaped: the currency is the user's text."""
-    return esc(money(x, currency, digits))
+    """``fmt.money`` escaped (the currency is the user's text), never broken across lines after its
+    minus sign (a word joiner follows it)."""
+    return esc(money(x, currency, digits)).replace("\u2212", "\u2212\u2060")
 
 
 def html_kpi(kpi: str, x: float | None, currency: str) -> str:
