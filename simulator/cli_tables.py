@@ -10,7 +10,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from simulator.output.fmt import TEXT_MISSING, ci_text, is_missing, kpi_text, number, pct
+from simulator.output.fmt import TEXT_MISSING, ci_text, is_missing, kpi_text, number, pct, times
 from simulator.studies.baselines import baseline_lines
 from simulator.studies.compare import Comparison, notes
 
@@ -147,9 +147,6 @@ def _finance_table(comp: Comparison) -> Table:
     def amount(x: float) -> str:
         return number(x, 0, missing=TEXT_MISSING)
 
-    def share(x: float) -> str:  # thousands grouped: a 3-year ROI can pass 1,000%
-        return TEXT_MISSING if is_missing(x) else f"{number(100 * x, 0)}%"
-
     def payback(r: dict) -> str:
         pb = _months(r["payback_month"])
         if not math.isinf(r["payback_month"]) and r["investment"] > 0:
@@ -164,7 +161,7 @@ def _finance_table(comp: Comparison) -> Table:
         ("investment (one-time)", lambda r: amount(r["investment"])),
         ("running cost change / month", lambda r: f"{number(r['running_monthly'], 0, True, TEXT_MISSING)} (in the saving)"),
         ("payback month", payback),
-        ("ROI over 3 years", lambda r: ci(r, "roi_3y", share)),
+        ("ROI over 3 years", lambda r: ci(r, "roi_3y", lambda x: times(x, TEXT_MISSING))),
         ("NPV over 3 years", lambda r: ci(r, "npv_3y", amount) + f" at {pct(r['discount_rate'], 0)}"),
         ("cheaper in (replications)", lambda r: pct(cheaper[r["scenario"]], 0)),
     ]

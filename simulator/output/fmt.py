@@ -41,6 +41,14 @@ def pct(x: float | None, digits: int = 1, missing: str = MISSING) -> str:
     return f"{100 * x:.{digits}f}%"
 
 
+def times(x: float | None, missing: str = MISSING) -> str:
+    """A return as a multiple of the investment: 0.25 -> ``0.3×``, 89.21 -> ``89.2×`` (one format for
+    ROI in the report, the console and the README)."""
+    if is_missing(x):
+        return missing
+    return f"{x:,.1f}×"
+
+
 def points(x: float, digits: int = 1, unit: str = "pts") -> str:
     """A difference of two shares in percentage points, always signed: 0.012 -> ``+1.2 pts``."""
     return f"{100 * x:+.{digits}f} {unit}"

@@ -243,7 +243,7 @@ def compare(
             if len(changed_players(baseline, orig)) < 2:
                 continue
             saving = float(fin.loc[fin["scenario"] == res.name, "savings_month"].iloc[0])
-            say(f"attributing {res.name}'s saving to its levers")
+            say(f"attributing the saving of {res.name} to its levers")
             df, meta = attribute(
                 prepared[0][0] if hold == "staffing" else baseline,
                 _fill_optimize_from(prepared[0][0], orig) if hold == "staffing" else orig,

@@ -19,7 +19,7 @@ from simulator.analysis.kpis import WAIT_BINS
 from simulator.analysis.validity import InputWarning, input_warnings, validity_table
 from simulator.output import charts
 from simulator.output.export import cost_breakdown_frame, intervals_frame, replications_frame, summary_frame
-from simulator.output.fmt import ci_text, kpi_kind, number, pct, points
+from simulator.output.fmt import ci_text, kpi_kind, number, pct, points, times
 from simulator.output.labels import describe_levers, lever_label
 from simulator.output.report.files import files_html, scenario_files, write_data
 from simulator.output.report.page import WIDE_FROM, esc, figure, header, html_kpi, html_money, summary_box, table, write_page
@@ -311,7 +311,7 @@ def _finance_table(others: list[SimulationResult], fins: Finance, cur: str) -> s
         pb_text = "never" if not np.isfinite(pb) else ("immediate" if pb <= 0 else months(pb))
         rows.append((
             esc(r.name), m0(f["savings_month"]) + ci("savings_month", m0), m0(f["investment"]), m0(f["running_monthly"]),
-            pb_text + ci("payback_month", months), pct(f["roi_3y"], 0) + ci("roi_3y", lambda x: pct(x, 0)),
+            pb_text + ci("payback_month", months), times(f["roi_3y"]) + ci("roi_3y", times),
             m0(f["npv_3y"]) + ci("npv_3y", m0),
         ))
     return table(["scenario", "saving per month", "investment", "running cost / month", "payback month", "3-year ROI", "3-year NPV"], rows)
