@@ -150,3 +150,15 @@ def test_describe_levers_and_money(comparison: Comparison) -> None:
     assert money(4.625, "EUR").startswith("€4.6")
     assert money(-12.0, "CHF") == "−12.00 CHF"
     assert money(float("nan"), "USD") == "–"
+
+
+def test_money_ranges_are_not_claimed_for_another_currency(tmp_path: Path) -> None:
+    """The reference money ranges are in US dollars: an EUR report says they were not checked."""
+    d = tiny_dict()
+    d["costs"]["currency"] = "EUR"
+    text = write_run_report(simulate(parse_scenario(d)), tmp_path).read_text(encoding="utf-8")
+    assert "Money inputs are in EUR and were not checked" in text
+    usd = tiny_dict()
+    (tmp_path / "usd").mkdir()
+    text = write_run_report(simulate(parse_scenario(usd)), tmp_path / "usd").read_text(encoding="utf-8")
+    assert "were not checked" not in text

@@ -216,6 +216,9 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
+USD_NAMES = ("USD", "$", "US$")  # the currencies the reference money ranges are in
+
+
 def input_warnings(scenario: Scenario, metrics: pd.DataFrame | None = None, intervals: pd.DataFrame | None = None) -> list[InputWarning]:
     """Inputs (and simulated figures) that lie outside the common industry ranges of REFERENCE.md.
 
@@ -226,7 +229,7 @@ def input_warnings(scenario: Scenario, metrics: pd.DataFrame | None = None, inte
     # change what every figure means.
     w: list[InputWarning] = [InputWarning(o.field, o.value, o.message) for o in odd_inputs(scenario)]
     c = scenario.costs
-    usd = c.currency.upper() in ("USD", "$", "US$")
+    usd = c.currency.upper() in USD_NAMES
 
     def add(field: str, value: str, message: str) -> None:
         w.append(InputWarning(field, value, message))

@@ -62,7 +62,7 @@ def write_run_report(result: SimulationResult, out_dir: Path) -> Path:
     body = [header("Call-center simulation report", sc.name, sc.description, meta)]
     body.append(summary_box(bullets))
     body.append(kpi_cards)
-    body.append(warnings_html(warnings))
+    body.append(warnings_html(warnings, cur))
 
     # ---- charts
     colors = charts.scenario_colors([result.name], baseline=result.name)

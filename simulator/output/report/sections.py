@@ -13,7 +13,7 @@ from typing import Sequence
 import pandas as pd
 
 from simulator.analysis.costs import COST_COMPONENTS, horizon_days
-from simulator.analysis.validity import InputWarning, ValidityReport
+from simulator.analysis.validity import USD_NAMES, InputWarning, ValidityReport
 from simulator.model.build import cost_inputs
 from simulator.model.plan import EnginePlan
 from simulator.model.scenario import Scenario
@@ -120,16 +120,23 @@ def assumptions_html(results: Sequence[SimulationResult]) -> str:
 
 
 # ---------------------------------------------------------------- trust panels
-def warnings_html(warnings: Sequence[tuple[str, InputWarning]]) -> str:
-    """Inputs outside common industry ranges, each with the scenario it comes from ("" for a run)."""
+def warnings_html(warnings: Sequence[tuple[str, InputWarning]], currency: str = "USD") -> str:
+    """Inputs outside common industry ranges, each with the scenario it comes from ("" for a run).
+
+    The money ranges are US dollars (REFERENCE.md): for another currency they are not checked, and
+    the page says so rather than claim a check that did not run.
+    """
+    unchecked = ("" if currency.upper() in USD_NAMES else
+                 f" Money inputs are in {esc(currency)} and were not checked: the reference ranges are in US dollars.")
     if not warnings:
-        return '<div class="ok">All inputs lie within common industry ranges (the README lists the ranges checked).</div>'
+        return ('<div class="ok">All inputs checked lie within common industry ranges (the README lists the ranges '
+                f"checked).{unchecked}</div>")
     items = []
     for who, w in warnings:
         prefix = f"<b>{esc(who)}</b>: " if who else ""
         items.append(f"<li>{prefix}<code>{esc(w.field)}</code> = {esc(w.value)}. {esc(w.message)}</li>")
     return ('<div class="warnings"><b>Inputs outside common industry ranges</b> — the result may still be right for this '
-            f"center, but check these before presenting it:<ul>{''.join(items)}</ul></div>")
+            f"center, but check these before presenting it:<ul>{''.join(items)}</ul>{unchecked}</div>")
 
 
 def validity_html(name: str, v: ValidityReport, show_name: bool) -> str:
