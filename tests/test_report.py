@@ -162,3 +162,14 @@ def test_money_ranges_are_not_claimed_for_another_currency(tmp_path: Path) -> No
     (tmp_path / "usd").mkdir()
     text = write_run_report(simulate(parse_scenario(usd)), tmp_path / "usd").read_text(encoding="utf-8")
     assert "were not checked" not in text
+
+
+def test_the_summary_does_not_count_pay_twice(tmp_path: Path) -> None:
+    """'Agent and supervisor pay make up X%; the next largest items are ...' names other items."""
+    d = tiny_dict()
+    d["costs"]["supervisor_hourly_wage"] = 30.0
+    d["costs"]["overhead_monthly"] = 5000.0
+    text = write_run_report(simulate(parse_scenario(d)), tmp_path).read_text(encoding="utf-8")
+    after = text.split("the next largest items are", 1)[1].split(".", 1)[0]
+    assert "supervision" not in after and "agent labor" not in after and "overtime" not in after, after
+    assert "overhead" in after

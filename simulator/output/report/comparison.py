@@ -124,7 +124,12 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
     for r in results:
         body.append(f"<details><summary>{esc(r.name)}</summary>{interval_table_html(r.interval_summary())}</details>")
     body.append("<h2>Can we trust it? Erlang A cross-check</h2>")
-    for r in results:
+    checked = [r for r in results if not validities[r.name].table.empty]
+    unchecked = [r.name for r in results if validities[r.name].table.empty]
+    if unchecked:  # said once, not once per scenario
+        body.append("<p>No contact type is Erlang-A-like (so no analytic reference applies) in: "
+                    + ", ".join(f"<b>{esc(n)}</b>" for n in unchecked) + ". The check is shown where it applies.</p>")
+    for r in checked:
         body.append(validity_html(r.name, validities[r.name], True))
     reps = len(base.replications)
     body.append(files_html(files, f"ccsim compare {' '.join(scenario_files(files))} --hold {comparison.hold} --seed {base.seed} "

@@ -37,9 +37,10 @@ def run_summary(result: SimulationResult, warnings: Sequence[tuple[str, InputWar
     mf = months_factor(result)
     target = result.scenario.service_target
     cb = result.cost_breakdown()
-    labour = cb.get("agent_labor", 0) + cb.get("overtime", 0) + cb.get("supervision", 0)
+    pay = ("agent_labor", "overtime", "supervision")
+    labour = sum(cb.get(k, 0) for k in pay)
     labour_share = float(labour / cb.sum()) if cb.sum() else math.nan
-    top = cb.sort_values(ascending=False)
+    top = cb.drop([k for k in pay if k in cb.index]).sort_values(ascending=False)  # the items after pay
     meets = np.isfinite(sl) and sl >= target.fraction
 
     def m2(x: float) -> str:
@@ -60,7 +61,7 @@ def run_summary(result: SimulationResult, warnings: Sequence[tuple[str, InputWar
         f"and {pct(ab)} hang up before an agent answers.",
         f"Agents spend {pct(occ, 0)} of their logged-in time on calls. Agent and supervisor pay make up "
         f"{pct(labour_share, 0)} of cost; the next largest items are "
-        + ", ".join(f"{esc(k.replace('_', ' '))} ({pct(v / cb.sum(), 0)})" for k, v in top.iloc[1:3].items() if v > 0) + ".",
+        + ", ".join(f"{esc(k.replace('_', ' '))} ({pct(v / cb.sum(), 0)})" for k, v in top.iloc[:2].items() if v > 0) + ".",
     ]
     if warnings:
         bullets.append(f"{len(warnings)} input(s) lie outside common industry ranges — see the warnings below.")
