@@ -209,3 +209,20 @@ def test_json_says_why_one_replication_has_no_interval():
     two = simulate(parse_scenario(minimal_dict()), replications=2, workers=1).to_json_dict()
     assert "ci95_note" not in two
     assert all(v["ci95"][0] is None or v["ci95"][0] >= 0 for v in two["metrics"].values())
+
+
+def test_the_last_interval_of_each_day_counts_its_own_busy_time() -> None:
+    """Issue 11: the day's last interval showed 1/days of its occupancy (its end was taken as the
+    next morning's start). On steady load every interval's occupancy is about the same."""
+    from conftest import minimal_dict
+    from simulator.model.scenario import parse_scenario
+    from simulator.studies.simulate import simulate
+
+    d = minimal_dict()
+    d["horizon"].update(days=3, close="12:00")
+    d["arrivals"]["calls_per_day"] = 4 * 120  # 120 calls an hour x 300 s = 10 Erlangs on 14 agents
+    d["agents"]["groups"][0]["staffing"] = 14
+    d["contact_types"][0]["patience"] = None
+    iv = simulate(parse_scenario(d), replications=3, workers=1).interval_summary()
+    occ = iv["occupancy"].to_numpy()
+    assert occ[-1] > 0.8 * occ[1:-1].mean(), occ.round(3).tolist()  # the bug gave ~1/3 of it

@@ -150,8 +150,10 @@ def wait_histogram(records: Records, plan: EnginePlan) -> np.ndarray:
     return counts
 
 
-def _busy_by_interval(r: Records, plan: EnginePlan, edges: np.ndarray) -> np.ndarray:
-    """Agent busy seconds inside each [edges[i], edges[i+1]) (integral of the busy-agent count)."""
+def _busy_by_interval(r: Records, starts: np.ndarray, length: float) -> np.ndarray:
+    """Agent busy seconds inside each [starts[i], starts[i] + length) (integral of the busy-agent
+    count). Each interval has its own end: the last interval of a day ends at close, not at the
+    next morning's first start."""
     s, e = busy_spans(r)
     times = np.concatenate([s, e])
     steps = np.concatenate([np.ones(len(s)), -np.ones(len(e))])
@@ -170,8 +172,7 @@ def _busy_by_interval(r: Records, plan: EnginePlan, edges: np.ndarray) -> np.nda
         out[m] = area[idx[m]] + level[idx[m]] * (t[m] - times[idx[m]])
         return out
 
-    a = area_at(edges)
-    return np.diff(a)
+    return area_at(starts + length) - area_at(starts)
 
 
 def interval_table(records: Records, plan: EnginePlan) -> pd.DataFrame:
@@ -193,10 +194,7 @@ def interval_table(records: Records, plan: EnginePlan) -> pd.DataFrame:
     aband_n = np.bincount(cell, weights=out == ABANDONED, minlength=size)
     wait_sum = np.bincount(cell, weights=np.where(answered, wait, 0.0), minlength=size)
     starts = (np.arange(plan.days)[:, None] * 86400.0 + plan.open_seconds + np.arange(n_int)[None, :] * L).ravel()
-    edges = np.concatenate([starts, [starts[-1] + L]])
-    busy = _busy_by_interval(r, plan, edges)
-    # The last edge of each day's block is the next interval's start, except across the night:
-    busy = np.where(np.diff(edges) == L, busy, 0.0)
+    busy = _busy_by_interval(r, starts, L)
     staffed = staffed_seconds_per_interval(plan).ravel()
     agents = np.tile(plan.staffing.sum(axis=0), plan.days)
     with np.errstate(invalid="ignore", divide="ignore"):
