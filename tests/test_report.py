@@ -173,3 +173,30 @@ def test_the_summary_does_not_count_pay_twice(tmp_path: Path) -> None:
     after = text.split("the next largest items are", 1)[1].split(".", 1)[0]
     assert "supervision" not in after and "agent labor" not in after and "overtime" not in after, after
     assert "overhead" in after
+
+
+def test_cost_per_call_is_one_number_in_every_view(tmp_path: Path) -> None:
+    """The KPI, the breakdown's total per answered call (CSV, workbook, HTML) are the same value."""
+    import csv as csvmod
+
+    from openpyxl import load_workbook
+
+    result = simulate(parse_scenario(tiny_dict("plain")), replications=3)
+    write_run_report(result, tmp_path)
+    kpi = float(result.replications["cost_per_call"].mean())
+    assert float(result.per_answered_call().sum()) == pytest.approx(kpi, rel=1e-12)
+    rows = list(csvmod.DictReader((tmp_path / "cost_breakdown.csv").open(encoding="utf-8")))
+    total = next(r for r in rows if r["component"] == "total_cost")
+    assert float(total["per_answered_call"]) == pytest.approx(kpi, rel=1e-12)
+    parts = sum(float(r["per_answered_call"]) for r in rows if r["component"] != "total_cost")
+    assert parts == pytest.approx(kpi, rel=1e-12)
+    summary = list(csvmod.DictReader((tmp_path / "summary.csv").open(encoding="utf-8")))
+    assert float(next(r for r in summary if r["kpi"] == "cost_per_call")["mean"]) == pytest.approx(kpi, rel=1e-12)
+    sheet = load_workbook(tmp_path / "report.xlsx")["cost_breakdown"]
+    header = [c.value for c in sheet[1]]
+    col = header.index("per_answered_call")
+    xlsx_total = next(row[col] for row in sheet.iter_rows(min_row=2, values_only=True) if row[header.index("component")] == "total_cost")
+    assert xlsx_total == pytest.approx(kpi, rel=1e-12)
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    shown = f"${kpi:,.2f}"
+    assert html.count(shown) >= 2, f"{shown} in the KPI cards and in the cost table"

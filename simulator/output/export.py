@@ -67,12 +67,13 @@ def cost_breakdown_frame(results: Sequence[SimulationResult]) -> pd.DataFrame:
     rows = []
     for res in results:
         total = float(res.costs["total_cost"].mean())
-        answered = float(res.replications["calls_answered"].mean())
+        per_call = res.per_answered_call()
+        per_call["total_cost"] = float(per_call.sum())
         for comp in (*COST_COMPONENTS, "total_cost"):
             m, lo, hi = mean_ci(res.costs[comp].to_numpy())
             rows.append({
                 "scenario": res.name, "component": comp, "mean": m, "ci95_low": lo, "ci95_high": hi,
-                "per_answered_call": m / answered if answered else np.nan,
+                "per_answered_call": float(per_call[comp]),
                 "share_of_total": m / total if total else np.nan,
             })
     return pd.DataFrame(rows)

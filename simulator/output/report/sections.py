@@ -45,8 +45,8 @@ def months_factor(result: SimulationResult) -> float:
 
 
 def per_answered_call(result: SimulationResult) -> pd.Series:
-    """Mean cost of every component per answered call."""
-    return result.costs[list(COST_COMPONENTS)].mean() / float(result.replications["calls_answered"].mean())
+    """Every component per answered call, adding up to the cost-per-call KPI (``SimulationResult.per_answered_call``)."""
+    return result.per_answered_call()
 
 
 # ---------------------------------------------------------------- assumptions
@@ -193,7 +193,8 @@ def cost_table(results: Sequence[SimulationResult], cur: str) -> str:
         for r in results:
             v = float(r.costs[comp].mean())
             tot = float(r.costs["total_cost"].mean())
-            ans = float(r.replications["calls_answered"].mean())
-            cells.append(f"{html_money(v, cur, 0)} · {html_money(v / ans if ans else math.nan, cur)} · {pct(v / tot if tot else math.nan, 0)}")
+            per_call = r.per_answered_call()
+            pc = float(per_call.sum()) if comp == "total_cost" else float(per_call[comp])
+            cells.append(f"{html_money(v, cur, 0)} · {html_money(pc, cur)} · {pct(v / tot if tot else math.nan, 0)}")
         rows.append(cells)
     return table(head, rows, wide=len(results) >= WIDE_FROM)
