@@ -8,8 +8,6 @@ residual). Phrases are unescaped text.
 """
 
 from __future__ import annotations
-
-
 from pydantic import BaseModel
 
 from simulator.levers import lever_label as registry_label
@@ -52,4 +50,23 @@ def describe_levers(scenario: Scenario, baseline: Scenario | None = None) -> lis
             if base is not None and base.model_dump() == lev.model_dump():
                 continue
         out.append(lever_phrase(name, lev, currency=scenario.currency))
+    if baseline is not None:
+        out += _agent_changes(scenario, baseline)
     return [p for p in out if p]
+
+
+def _agent_changes(scenario: Scenario, baseline: Scenario) -> list[str]:
+    """Changes outside ``levers`` that a scenario file commonly makes: routing and shifts."""
+    out = []
+    routing, base_routing = scenario.agents.routing, baseline.agents.routing
+    if routing.policy != base_routing.policy:
+        words = {"pooled": "one pool of cross-trained agents taking every contact type",
+                 "skills_based": "skills-based routing with overflow",
+                 "dedicated": "dedicated teams, no overflow between them"}
+        out.append(words.get(routing.policy, f"{routing.policy} routing"))
+    elif routing.model_dump() != base_routing.model_dump():
+        out.append("routing settings changed")
+    if scenario.agents.shifts is not None and baseline.agents.shifts is None:
+        names = ", ".join(sh.name for sh in scenario.agents.shifts)
+        out.append(f"agents rostered into shifts ({names}) with breaks off the phones")
+    return out
