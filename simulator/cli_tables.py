@@ -10,7 +10,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from simulator.output.fmt import TEXT_MISSING, ci_text, is_missing, kpi_text, number, pct, times
+from simulator.output.fmt import TEXT_MISSING, ci_text, kpi_text, number, pct, short_amount, times
 from simulator.studies.baselines import baseline_lines
 from simulator.studies.compare import Comparison, notes
 
@@ -41,26 +41,11 @@ def _ranking_table(comp: Comparison) -> Table:
     for col in ("saving", "95% CI", "service", "invest", "payback", "NPV 3y"):
         t.add_column(col, justify="right", no_wrap=True)
     for r in comp.ranking().to_dict("records"):
-        t.add_row(r["scenario"], _k(r["savings_month"], True),
-                  ci_text(r["savings_month_ci95_low"], r["savings_month_ci95_high"], lambda x: _k(x, True), " .. ", TEXT_MISSING),
-                  f"{pct(r['service_level'], 1)} ({100 * r['service_change']:+.1f})", _k(r["investment"]),
-                  _payback_short(r["payback_month"], r["investment"]), _k(r["npv_3y"], True))
+        t.add_row(r["scenario"], short_amount(r["savings_month"], True),
+                  ci_text(r["savings_month_ci95_low"], r["savings_month_ci95_high"], lambda x: short_amount(x, True), " .. ", TEXT_MISSING),
+                  f"{pct(r['service_level'], 1)} ({100 * r['service_change']:+.1f})", short_amount(r["investment"]),
+                  _payback_short(r["payback_month"], r["investment"]), short_amount(r["npv_3y"], True))
     return t
-
-
-def _k(x: float, signed: bool = False) -> str:
-    """An amount in k or M: ``+102k``, ``-4.6k``, ``1.2M``."""
-    if is_missing(x):
-        return TEXT_MISSING
-    sign = ("+" if x >= 0 else "-") if signed else ("-" if x < 0 else "")
-    a = abs(x)
-    if a >= 1e6:
-        return f"{sign}{a / 1e6:.1f}M"
-    if a >= 1e4:
-        return f"{sign}{a / 1e3:.0f}k"
-    if a >= 1e3:
-        return f"{sign}{a / 1e3:.1f}k"
-    return f"{sign}{a:.0f}"
 
 
 def _payback_short(month: float, investment: float) -> str:
@@ -115,7 +100,7 @@ def _baselines_table(comp: Comparison) -> Table:
     for r in baseline_lines(comp.as_is, comp.baseline, comp.optimisation).to_dict("records"):
         month = number(r["cost_month"], 0, missing=TEXT_MISSING)
         if not math.isnan(r["cost_month_ci95_low"]):
-            signed = lambda x: _k(x, True)  # noqa: E731
+            signed = lambda x: short_amount(x, True)  # noqa: E731
             month = f"{signed(r['cost_month'])} [{ci_text(r['cost_month_ci95_low'], r['cost_month_ci95_high'], signed, ' .. ', None)}]"
         t.add_row(r["line"], month, kpi_text("cost_per_call", r["cost_per_call"]), kpi_text("service_level", r["service_level"]),
                   number(r["agent_hours_per_day"], 0, missing=TEXT_MISSING))

@@ -72,6 +72,21 @@ def scaled(x: float, unit: float, suffix: str, digits: int) -> str:
     return f"{sign}{abs(x) / unit:,.{digits}f}{suffix}"
 
 
+def short_amount(x: float, signed: bool = False) -> str:
+    """An amount in k or M for a narrow console column: ``+102k``, ``-4.6k``, ``1.2M``."""
+    if is_missing(x):
+        return TEXT_MISSING
+    sign = ("+" if x >= 0 else "-") if signed else ("-" if x < 0 else "")
+    a = abs(x)
+    if a >= 1e6:
+        return f"{sign}{a / 1e6:.1f}M"
+    if a >= 1e4:
+        return f"{sign}{a / 1e3:.0f}k"
+    if a >= 1e3:
+        return f"{sign}{a / 1e3:.1f}k"
+    return f"{sign}{a:.0f}"
+
+
 def compact_money(x: float) -> str:
     """A chart label for an amount: 12.3M / 42k / 950 / 4.62 (the currency is on the axis)."""
     a = abs(x)

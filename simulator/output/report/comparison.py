@@ -31,7 +31,6 @@ from simulator.output.report.sections import (
     interval_table_html,
     metric,
     months_factor,
-    per_answered_call,
     validity_html,
     warnings_html,
 )
@@ -73,7 +72,7 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
         "differences": comparison.differences,
         "finance": comparison.finance,
     }
-    tables["ranking"] = comparison.ranking()
+    rank = tables["ranking"] = comparison.ranking()
     if comparison.attribution is not None:
         tables["attribution"] = comparison.attribution
     lines = baseline_lines(comparison.as_is, base, comparison.optimisation) if comparison.hold == "service" else None
@@ -90,8 +89,8 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
     body = [header("Call-center what-if comparison", f"{base.name} vs {len(others)} scenario(s)", base.scenario.description,
                    f"{len(base.replications)} replications per scenario · seed {base.seed} · common random numbers · "
                    f"hold {esc(comparison.hold)} · currency {esc(cur)} · written {datetime.now().strftime('%Y-%m-%d %H:%M')} by ccsim")]
-    body.append(summary_box(bullets[:1] + [_top_line(comparison, cur)]))
-    body.append(_ranking_html(comparison, cur))
+    body.append(summary_box(bullets[:1] + [_top_line(comparison, rank, cur)]))
+    body.append(_ranking_html(rank, cur))
     legend = " ".join(f'<span><span class="swatch" style="background:{colors[r.name]}"></span>{esc(r.name)}</span>&nbsp;&nbsp;'
                       for r in results)
     if lines is not None and comparison.target is not None:
@@ -151,7 +150,7 @@ def _charts(comp: Comparison, fins: Finance, colors: dict[str, str]) -> list[str
         summ[f"{kpi}_hi"] = [v[2] for v in vals]
     out.append(figure(charts.cost_kpi_bars(summ, colors, cur), "Cost per call and total cost by scenario",
                       "Bars are means over replications; whiskers are 95% confidence intervals."))
-    per_call = pd.DataFrame([per_answered_call(r) for r in results], index=[r.name for r in results])
+    per_call = pd.DataFrame([r.per_answered_call() for r in results], index=[r.name for r in results])
     out.append(figure(charts.cost_breakdown_bars(per_call, cur, per="answered call"), "Cost breakdown per answered call"))
     combined = _combined(comp)
     if combined is not None:
@@ -240,9 +239,8 @@ def _kpi_table(comp: Comparison) -> str:
     return table(head, rows, wide=1 + len(others) >= WIDE_FROM)
 
 
-def _top_line(comp: Comparison, cur: str) -> str:
+def _top_line(comp: Comparison, rank: pd.DataFrame, cur: str) -> str:
     """The answer in one sentence: how many scenarios save money with 95% confidence, and the best."""
-    rank = comp.ranking()
     if rank.empty:
         return "No lever scenario was compared."
     sure = int((rank["savings_month_ci95_low"] > 0).sum())
@@ -258,9 +256,8 @@ def _months_text(n: int) -> str:
     return f"{n} month" if n == 1 else f"{n} months"
 
 
-def _ranking_html(comp: Comparison, cur: str) -> str:
+def _ranking_html(rank: pd.DataFrame, cur: str) -> str:
     """The ranking table with an inline bar per saving (drawn by the browser, from zero)."""
-    rank = comp.ranking()
     if rank.empty:
         return ""
     top = float(max(rank["savings_month_ci95_high"].abs().max(), rank["savings_month"].abs().max(), 1.0))

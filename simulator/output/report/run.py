@@ -23,7 +23,6 @@ from simulator.output.report.sections import (
     assumption_rows,
     cost_table,
     interval_table_html,
-    per_answered_call,
     validity_html,
     warnings_html,
 )
@@ -68,7 +67,7 @@ def write_run_report(result: SimulationResult, out_dir: Path) -> Path:
     colors = charts.scenario_colors([result.name], baseline=result.name)
     target = sc.service_target
     body.append("<h2>Charts</h2>")
-    body.append(figure(charts.component_bars(per_answered_call(result), cur), "Cost per answered call, by component",
+    body.append(figure(charts.component_bars(result.per_answered_call(), cur), "Cost per answered call, by component",
                        "Every component of the cost model; they add up to the cost per call."))
     body.append(figure(charts.interval_service({result.name: iv}, colors, target.answer_within_seconds, target.fraction),
                        "Service by interval", "Service level, average speed of answer and abandonment through the day "

@@ -44,11 +44,6 @@ def months_factor(result: SimulationResult) -> float:
     return result.scenario.costs.working_days_per_month / days if days > 0 else math.nan
 
 
-def per_answered_call(result: SimulationResult) -> pd.Series:
-    """Every component per answered call, adding up to the cost-per-call KPI (``SimulationResult.per_answered_call``)."""
-    return result.per_answered_call()
-
-
 # ---------------------------------------------------------------- assumptions
 def assumption_rows(sc: Scenario, plan: EnginePlan) -> list[tuple[str, str]]:
     """(label, value) pairs of the inputs that drive the result; unescaped."""
@@ -185,16 +180,18 @@ def interval_table_html(df: pd.DataFrame) -> str:
 def cost_table(results: Sequence[SimulationResult], cur: str) -> str:
     """Every cost component that is not zero everywhere: total, per answered call and share, per scenario."""
     head = ["component"] + [f"{esc(r.name)}<br><small>total · per call · share</small>" for r in results]
+    per_call = [r.per_answered_call() for r in results]
+    for pc in per_call:
+        pc["total_cost"] = float(pc.sum())
     rows = []
     for comp in (*COST_COMPONENTS, "total_cost"):
         cells = [esc(comp.replace("_", " "))]
         if all(float(r.costs[comp].abs().mean()) == 0 for r in results):
             continue
-        for r in results:
+        for r, pc in zip(results, per_call):
             v = float(r.costs[comp].mean())
             tot = float(r.costs["total_cost"].mean())
-            per_call = r.per_answered_call()
-            pc = float(per_call.sum()) if comp == "total_cost" else float(per_call[comp])
-            cells.append(f"{html_money(v, cur, 0)} · {html_money(pc, cur)} · {pct(v / tot if tot else math.nan, 0)}")
+            cells.append(f"{html_money(v, cur, 0)} · {html_money(float(pc[comp]), cur)} · "
+                         f"{pct(v / tot if tot else math.nan, 0)}")
         rows.append(cells)
     return table(head, rows, wide=len(results) >= WIDE_FROM)

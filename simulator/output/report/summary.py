@@ -14,7 +14,7 @@ from simulator.output.fmt import ci_text, is_missing, number, pct
 from simulator.output.labels import describe_levers
 from simulator.output.report.page import cards, esc, html_money
 from simulator.output.report.sections import metric, months_factor
-from simulator.studies.attribution import monthly_cost
+from simulator.studies.baselines import baseline_lines
 from simulator.studies.compare import Comparison
 from simulator.studies.simulate import SimulationResult
 
@@ -121,18 +121,21 @@ def saving_interval(saving: float, lo: float, hi: float, m0: Callable[[float], s
 
 
 def _equal_service_bullet(comp: Comparison, m0: Callable[[float], str]) -> str:
-    """Today's baseline as given, the optimised baseline and the gain between them, in words."""
-    base, as_is = comp.baseline, comp.as_is
-    target = esc(comp.target.words())
-    optimised = (f"staffed by the optimizer to {target}, it costs {m0(float(monthly_cost(base).mean()))} per month "
-                 f"(service level {pct(metric(base, 'service_level')[0], 0)})")
-    if as_is is None or comp.optimisation is None:
-        return f"The baseline <b>{esc(base.name)}</b>, {optimised}. Every scenario is staffed the same way and compared with it."
+    """Today's baseline as given, the optimised baseline and the gain between them, in words (the
+    figures of ``baselines.baseline_lines``, as in the table below it and the console)."""
+    lines = baseline_lines(comp.as_is, comp.baseline, comp.optimisation).set_index("line")
+    opt = lines.loc["optimised baseline"]
+    optimised = (f"staffed by the optimizer to {esc(comp.target.words())}, it costs {m0(opt['cost_month'])} per month "
+                 f"(service level {pct(opt['service_level'], 0)})")
+    if comp.as_is is None or comp.optimisation is None:
+        return (f"The baseline <b>{esc(comp.baseline.name)}</b>, {optimised}. Every scenario is staffed the same way and "
+                "compared with it.")
+    today = lines.loc["today's baseline as given"]
     gain, lo, hi = (comp.optimisation[k] for k in ("savings_month", "savings_month_ci95_low", "savings_month_ci95_high"))
     what = (f"a scheduling gain of <b>{m0(gain)} per month</b>" if gain >= 0
             else f"<b>{m0(-gain)} more per month</b> to meet the target")
-    return (f"Today, <b>{esc(base.name)}</b> as given costs {m0(float(monthly_cost(as_is).mean()))} per month at a service level "
-            f"of {pct(metric(as_is, 'service_level')[0], 0)}; {optimised}: {what}{saving_interval(gain, lo, hi, m0)}, which "
+    return (f"Today, <b>{esc(comp.baseline.name)}</b> as given costs {m0(today['cost_month'])} per month at a service level "
+            f"of {pct(today['service_level'], 0)}; {optimised}: {what}{saving_interval(gain, lo, hi, m0)}, which "
             "belongs to staffing, not to any lever. Every lever below is staffed the same way and its saving is measured "
             "against the optimised baseline.")
 
