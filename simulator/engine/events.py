@@ -20,7 +20,7 @@ import numpy as np
 import simpy
 from simpy.events import Event, Timeout
 
-from simulator.engine.clock import business_shift_scalar
+from simulator.engine.clock import business_shift, business_shift_scalar
 from simulator.engine.contacts import ContactAttributes, contact_attributes, secondary_uniforms
 from simulator.engine.records import (
     ABANDONED,
@@ -280,6 +280,8 @@ class ContactFlow:
         d, j = ev._value
         self.closing = False
         staffing = self.plan.staffing
+        if staffing.ndim == 3:  # per weekday
+            staffing = staffing[self.plan.weekday(d)]
         for g in range(len(self.idle)):
             self._set_staffing(g, int(staffing[g, j]))
 
@@ -323,7 +325,10 @@ class ContactFlow:
     def _new_contact(self, need: int, kind: int, t: float, delay: float) -> None:
         """A contact created during the run: it rings after ``delay`` open-hours seconds."""
         p = self.plan
-        when = business_shift_scalar(p.open_seconds, p.close_seconds, t, delay)
+        if p.open_pattern is None:
+            when = business_shift_scalar(p.open_seconds, p.close_seconds, t, delay)
+        else:
+            when = float(business_shift(p, t, delay))  # the clock skips closed days
         if when >= p.horizon_end:
             return
         k = int(self.n_ktype[need])
