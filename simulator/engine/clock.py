@@ -7,6 +7,7 @@ is open, so their delays count opening hours only.
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import numpy as np
 
@@ -55,3 +56,25 @@ def business_shift_scalar(open_s: float, close_s: float, t: float, delay: float)
     b = day * L + within + delay
     nday = math.floor(b / L)
     return nday * 86400.0 + open_s + (b - nday * L)
+
+
+def week_shift_scalar(plan: EnginePlan) -> Callable[[float, float], float] | None:
+    """``business_shift`` for one time when the plan has closed weekdays (pure Python, bound once per
+    replication: called once per repeat or redial); None when every day is open."""
+    pattern = plan.open_pattern
+    if pattern is None:
+        return None
+    open_s, L = float(plan.open_seconds), float(plan.close_seconds - plan.open_seconds)
+    is_open = [bool(x) for x in pattern]
+    before = [0, *np.cumsum(pattern).tolist()]
+    opened = np.flatnonzero(pattern).tolist()
+    k = len(opened)
+
+    def shift(t: float, delay: float) -> float:
+        day = math.floor(t / 86400.0)
+        within = min(max(t - day * 86400.0 - open_s, 0.0), L) if is_open[day % 7] else 0.0
+        b = ((day // 7) * k + before[day % 7]) * L + within + delay
+        m = math.floor(b / L)
+        return ((m // k) * 7 + opened[m % k]) * 86400.0 + open_s + (b - m * L)
+
+    return shift

@@ -20,7 +20,7 @@ import numpy as np
 import simpy
 from simpy.events import Event, Timeout
 
-from simulator.engine.clock import business_shift, business_shift_scalar
+from simulator.engine.clock import business_shift_scalar
 from simulator.engine.contacts import ContactAttributes, contact_attributes, secondary_uniforms
 from simulator.engine.records import (
     ABANDONED,
@@ -59,6 +59,7 @@ class ContactFlow:
     env: simpy.Environment
     routes: RoutingTables
     enter_queue: Callable[[int], None]
+    week_shift: Callable[[float, float], float] | None  # the opening-hours clock when some weekday is closed
     # per row
     need_of: list[int]
     ktype: list[int]
@@ -325,10 +326,10 @@ class ContactFlow:
     def _new_contact(self, need: int, kind: int, t: float, delay: float) -> None:
         """A contact created during the run: it rings after ``delay`` open-hours seconds."""
         p = self.plan
-        if p.open_pattern is None:
+        if self.week_shift is None:
             when = business_shift_scalar(p.open_seconds, p.close_seconds, t, delay)
         else:
-            when = float(business_shift(p, t, delay))  # the clock skips closed days
+            when = self.week_shift(t, delay)  # the clock skips closed days
         if when >= p.horizon_end:
             return
         k = int(self.n_ktype[need])

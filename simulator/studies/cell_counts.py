@@ -19,6 +19,7 @@ from scipy.special import stdtrit
 from simulator.analysis.kpis import interval_of_day
 from simulator.engine.callcenter import simulate_replication
 from simulator.engine.records import ABANDONED, is_answered
+from simulator.model.load import weekday_offered_load
 from simulator.model.plan import EnginePlan
 from simulator.model.streams import replication_streams
 
@@ -29,9 +30,10 @@ SEARCH_REPLICATION_BASE = 1_000_000
 class DayClasses:
     """Days of the horizon that get one staffing: the optimizer staffs each class once.
 
-    Without a weekly pattern, or when every open day has the same weight, one class holds every
-    open day; otherwise each weekday in the horizon is a class (in the horizon's order). Closed
-    days belong to none (class -1): nobody is on the phones.
+    Without a weekly pattern one class holds every day. With one, the open weekdays in the horizon
+    with the same expected load (``model.load.weekday_offered_load``: the same weight, and the same
+    repeats carried over from the days before) form a class, in the horizon's order. Closed days
+    belong to none (class -1): nobody is on the phones.
     """
 
     of_day: np.ndarray  # (days,) class of each day of the horizon, -1 when closed
@@ -60,15 +62,20 @@ class DayClasses:
 
 def day_classes(plan: EnginePlan) -> DayClasses:
     """The plan's classes of days (see ``DayClasses``)."""
-    weights = plan.day_weights()
     if plan.week_weights is None:
         return DayClasses(np.zeros(plan.days, dtype=np.int64), (tuple(range(7)),))
-    open_days = np.flatnonzero(weights > 0)
-    present = list(dict.fromkeys(plan.weekday(int(d)) for d in open_days))
-    if len(set(weights[open_days])) == 1:
-        return DayClasses(np.where(weights > 0, 0, -1), (tuple(sorted(present)),))
-    of_day = np.array([present.index(plan.weekday(d)) if weights[d] > 0 else -1 for d in range(plan.days)])
-    return DayClasses(of_day, tuple((wd,) for wd in present))
+    weights = plan.day_weights()
+    load = weekday_offered_load(plan)
+    classes: list[list[int]] = []
+    for wd in dict.fromkeys(plan.weekday(int(d)) for d in np.flatnonzero(weights > 0)):
+        same = [c for c in classes if np.allclose(load[:, c[0]], load[:, wd], rtol=1e-9, atol=1e-9)]
+        if same:
+            same[0].append(wd)
+        else:
+            classes.append([wd])
+    of_weekday = {wd: c for c, members in enumerate(classes) for wd in members}
+    of_day = np.array([of_weekday[plan.weekday(d)] if weights[d] > 0 else -1 for d in range(plan.days)], dtype=np.int64)
+    return DayClasses(of_day, tuple(tuple(members) for members in classes))
 
 
 def cell_counts(plan: EnginePlan, seed: int, replication: int, classes: DayClasses | None = None) -> np.ndarray:

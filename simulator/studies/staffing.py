@@ -112,7 +112,7 @@ def class_load(plan: EnginePlan, classes: DayClasses) -> np.ndarray:
     """Expected calls offered per (type, class x interval): one day of each class of days."""
     if plan.week_weights is None:
         return offered_load(plan)
-    if classes.count == 1:  # every open day alike: the steady day at their weight
+    if len({w for w in plan.week_weights if w > 0}) == 1:  # every open day alike: the steady day at their weight
         return offered_load(plan) * plan.week_weights[classes.weekdays[0][0]]
     week = weekday_offered_load(plan)
     return np.concatenate([week[:, weekdays[0]] for weekdays in classes.weekdays], axis=1)
