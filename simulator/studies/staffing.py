@@ -175,15 +175,17 @@ def optimize_staffing(
         workers: processes for the replications of an evaluation.
         progress: called with 1 after each simulation.
         max_iterations: search simulations at most.
-        days: simulate this many days per replication instead of the horizon's (faster, coarser).
+        days: simulate this many days per replication instead of the horizon's (faster, coarser; at least a
+            week with `arrivals.day_weights`).
         evaluate: simulate the final staffing on fresh replications for the table and ``met``.
             A caller that simulates the staffing on its own replications anyway (``compare``)
             passes False: the table's simulated columns are then NaN and ``met`` is None.
     """
     seed = scenario.seed if seed is None else seed
     changes: dict[str, object] = {f"agents.groups.{i}.staffing": 1 for i in range(len(scenario.agents.groups))}
-    if days is not None:
-        changes["horizon.days"] = max(1, min(int(days), scenario.horizon.days))
+    if days is not None:  # a weekly pattern keeps a week, so that every weekday gets its staffing
+        week = 7 if scenario.arrivals.day_weights is not None else 1
+        changes["horizon.days"] = min(max(week, int(days)), scenario.horizon.days)
     work = scenario.with_changes(changes)
     plan = build_plan(work)
     reps = replications or int(min(20, max(4, math.ceil(20 / work.horizon.days))))
