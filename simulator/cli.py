@@ -244,18 +244,20 @@ def staff(
             inert_frame(study.roster.table).to_csv(roster_path, index=False)
     if json_out:
         rows = [
-            {"interval_start": r.interval_start, "group": r.group, "agents": int(r.agents), "service_level": _json_num(r.service_level)}
+            {**({"day": r.day} if "day" in table.columns else {}),  # with arrivals.day_weights: per weekday
+             "interval_start": r.interval_start, "group": r.group, "agents": int(r.agents), "service_level": _json_num(r.service_level)}
             for r in table.itertuples()
         ]
         extra = {"roster": study.roster.to_json_dict()} if study else {}
         sys.stdout.write(json.dumps({"staffing": rows, **extra}, allow_nan=False) + "\n")
         return
     t = Table(title=f"Staffing that meets {sc.service_target.fraction:.0%} in {sc.service_target.answer_within_seconds:g} s - {sc.name}")
-    for col in ("interval_start", "group", "agents", "service_level", "abandonment_rate", "erlang_agents"):
+    shown = ("day", "interval_start", "group", "agents", "service_level", "abandonment_rate", "erlang_agents")
+    for col in shown:
         if col in table.columns:
             t.add_column(col, justify="right")
     for r in table.to_dict("records"):
-        t.add_row(*[_cell(c, r[c]) for c in table.columns if c in ("interval_start", "group", "agents", "service_level", "abandonment_rate", "erlang_agents")])
+        t.add_row(*[_cell(c, r[c]) for c in table.columns if c in shown])
     out_console.print(t)
     if study is not None:
         _print_roster(study.roster)

@@ -55,6 +55,8 @@ def full_dict() -> dict[str, Any]:
     data["service_target"]["max_abandonment"] = 0.1
     data["arrivals"]["profile"] = [1, 2, 2, 1]
     data["arrivals"]["daily_cv"] = 0.1
+    data["arrivals"]["day_weights"] = [1.2, 1.0, 1.0, 1.0, 0.9, 0.5, 0.0]
+    data["horizon"]["start_day"] = "tue"
     data["redials"] = {"probability": 0.3, "delay": {"distribution": "exponential", "mean_seconds": 300}}
     data["costs"].update(supervisor_hourly_wage=30.0, licence_per_agent_month=100.0, desktop_per_agent_month=20.0,
                          facility_per_seat_month=300.0, overhead_monthly=1000.0, discount_rate=0.08)

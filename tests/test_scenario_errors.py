@@ -40,6 +40,22 @@ def _set(path: str, value) -> Callable[[Path], Path]:
     return make
 
 
+def _both(changes: dict) -> Callable[[Path], Path]:
+    """A case writing the minimal scenario with several dotted fields replaced."""
+
+    def make(d: Path) -> Path:
+        data = minimal_dict()
+        for path, value in changes.items():
+            *parents, last = path.split(".")
+            cur = data
+            for p in parents:
+                cur = cur[p]
+            cur[last] = value
+        return write_yaml(d / "bad.yaml", data)
+
+    return make
+
+
 def _text(text: str, name: str = "bad.yaml") -> Callable[[Path], Path]:
     def make(d: Path) -> Path:
         p = d / name
@@ -149,6 +165,14 @@ CASES = {
                                  ["arrivals.profile_file", "not both"]),
     "all_zero_profile_csv": (_profile_csv("calls\n0\n0\n0\n0\n"), ["arrivals.profile_file", "volumes.csv", "above 0"]),
     "csv_line_after_blank_lines": (_profile_csv("calls\n1\n\n\n2\nx\n"), ["volumes.csv line 6", "'x'"]),
+    # Issue 10: weekly patterns.
+    "day_weights_length": (_set("arrivals.day_weights", [1, 1, 1]), ["arrivals.day_weights", "[1, 1, 1]", "7 weights"]),
+    "day_weights_all_closed": (_set("arrivals.day_weights", [0] * 7), ["arrivals.day_weights", "at least one above 0"]),
+    "day_weights_negative": (_set("arrivals.day_weights", [1, 1, 1, 1, 1, 1, -1]),
+                             ["arrivals.day_weights.6", "-1", "greater than or equal to 0"]),
+    "start_day_unknown": (_set("horizon.start_day", "monday"), ["horizon.start_day", "monday", "'mon'"]),
+    "only_closed_days_simulated": (_both({"arrivals.day_weights": [1, 1, 1, 1, 1, 1, 0], "horizon.start_day": "sun"}),
+                                   ["arrivals.day_weights", "open day", "start_day sun"]),
     # Issue 10: shift types (more in tests/test_roster.py).
     "shift_start_off_grid": (_set("agents.shifts", [{"name": "x", "starts": ["08:15"], "length_hours": 1}]),
                              ["agents.shifts.0.starts.0", "08:15", "interval grid"]),

@@ -47,9 +47,11 @@ COST_COMPONENTS: tuple[str, ...] = (
 
 
 def horizon_days(plan: EnginePlan) -> float:
-    """Simulated days that count for costs: the warm-up's share of the opening hours is left out."""
+    """Simulated days that count for costs: the working days (a weekly pattern's closed days left
+    out), less the warm-up's share of the opening hours."""
     open_seconds = plan.intervals_per_day * plan.interval_seconds
-    return max(0.0, plan.days - min(plan.warmup_seconds, plan.days * open_seconds) / open_seconds)
+    days = plan.days if plan.open_pattern is None else int((plan.day_weights() > 0).sum())
+    return max(0.0, days - min(plan.warmup_seconds, days * open_seconds) / open_seconds)
 
 
 def peak_heads(heads: np.ndarray) -> float:

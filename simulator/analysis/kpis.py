@@ -74,12 +74,15 @@ def staffed_seconds_per_interval(plan: EnginePlan, paid: bool = False) -> np.nda
     ``paid=True``: the paid agent-seconds instead: a roster's (``plan.paid_staffing``: on shift, paid
     breaks in, unpaid lunch out) where there is one, else the same as on the phones.
     """
-    agents = (paid_heads(plan) if paid else plan.staffing).sum(axis=0).astype(float)
+    heads = paid_heads(plan) if paid else plan.staffing
+    agents = heads.sum(axis=-2).astype(float)  # per interval of a day, or per (weekday, interval)
+    if heads.ndim == 3:
+        agents = plan.by_day(agents[:, None, :])[:, 0, :]
     starts = (np.arange(plan.days)[:, None] * 86400.0 + plan.open_seconds
               + np.arange(plan.intervals_per_day)[None, :] * plan.interval_seconds)
     warmup_end = plan.open_seconds + plan.warmup_seconds
     counted = np.clip(starts + plan.interval_seconds - np.maximum(starts, warmup_end), 0.0, plan.interval_seconds)
-    return agents[None, :] * counted
+    return (agents if agents.ndim == 2 else agents[None, :]) * counted
 
 
 def paid_heads(plan: EnginePlan) -> np.ndarray:
@@ -196,7 +199,7 @@ def interval_table(records: Records, plan: EnginePlan) -> pd.DataFrame:
     starts = (np.arange(plan.days)[:, None] * 86400.0 + plan.open_seconds + np.arange(n_int)[None, :] * L).ravel()
     busy = _busy_by_interval(r, starts, L)
     staffed = staffed_seconds_per_interval(plan).ravel()
-    agents = np.tile(plan.staffing.sum(axis=0), plan.days)
+    agents = np.tile(plan.staffing.sum(axis=0), plan.days) if plan.staffing.ndim == 2 else plan.by_day().sum(axis=1).ravel()
     with np.errstate(invalid="ignore", divide="ignore"):
         df = pd.DataFrame(
             {

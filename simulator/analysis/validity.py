@@ -161,14 +161,17 @@ def validity_table(result, type_counts: list[pd.DataFrame]) -> ValidityReport:  
         groups, aht = type_pool(plan, k)
         patience = plan.types[k].patience.mean if plan.types[k].patience is not None else math.inf
         for i in range(plan.intervals_per_day):
-            agents = int(plan.staffing[groups, i].sum())
+            agents = int(plan.staffing[groups, i].sum()) if plan.staffing.ndim == 2 else _open_day_agents(plan, groups, i)
             if (k, i) not in counts.index:
                 continue
             c = counts.loc[(k, i)]
             if agents <= 0 or c["offered"] <= 0:
                 continue
             per_hour = c["offered"] / (reps * plan.days) * 3600.0 / L
-            m = erlang_a_metrics(per_hour, aht, agents, plan.target_seconds, patience)
+            if plan.week_weights is None:
+                m = erlang_a_metrics(per_hour, aht, agents, plan.target_seconds, patience)
+            else:
+                m = _weekly_reference(plan, groups, i, per_hour, aht, patience)
             sim_sl = c["within"] / c["offered"]
             sim_ab = c["abandoned"] / c["offered"]
             cell = per_rep[(per_rep["type"] == k) & (per_rep["interval"] == i) & (per_rep["offered"] > 0)]
@@ -193,6 +196,32 @@ def validity_table(result, type_counts: list[pd.DataFrame]) -> ValidityReport:  
                 }
             )
     return ValidityReport(pd.DataFrame(rows, columns=cols), reasons)
+
+
+def _open_day_agents(plan: EnginePlan, groups: list[int], i: int) -> int:
+    """The fewest agents of ``groups`` in interval ``i`` over the horizon's open days (per-weekday staffing)."""
+    open_days = plan.day_weights() > 0
+    return int(plan.by_day()[open_days][:, groups, i].sum(axis=1).min())
+
+
+def _weekly_reference(plan: EnginePlan, groups: list[int], i: int, per_hour: float, aht: float,
+                      patience: float) -> "_Mix":
+    """Erlang A of each open day of a weekly pattern (its own volume and staffing), weighted by the
+    day's calls: the reference for a row that sums the horizon's days."""
+    w = plan.day_weights()
+    agents = plan.by_day()[:, groups, i].sum(axis=1)
+    sl = ab = 0.0
+    for d in np.flatnonzero(w > 0):
+        q = erlang_a_metrics(per_hour * w[d] / w.mean(), aht, int(agents[d]), plan.target_seconds, patience)
+        sl += w[d] * q.service_level
+        ab += w[d] * q.abandonment
+    return _Mix(sl / w.sum(), ab / w.sum())
+
+
+@dataclass(frozen=True)
+class _Mix:
+    service_level: float
+    abandonment: float
 
 
 def _half_width(values: np.ndarray) -> float:

@@ -25,6 +25,7 @@ import numpy as np
 import simpy
 from simpy.events import Timeout
 
+from simulator.engine.clock import week_shift_scalar
 from simulator.engine.contacts import ContactAttributes, contact_attributes, draw_needs, secondary_uniforms
 from simulator.engine.events import GENERATIONS, ContactFlow
 from simulator.engine.fastpath import single_queue
@@ -67,6 +68,7 @@ class CallCenterModel(ContactFlow):
         self.env = simpy.Environment()
         self._secondary = streams["secondary"]
         self._connect_rng = streams["callback_connect"]
+        self.week_shift = week_shift_scalar(plan)  # None unless some weekday is closed
 
     # ------------------------------------------------------------------ set-up (vectorised)
     def _build_contacts(self) -> None:

@@ -88,6 +88,8 @@ def need_arrival_times(plan: EnginePlan, streams: dict[str, np.random.Generator]
     if p.daily_cv > 0:
         shape = 1.0 / p.daily_cv**2
         mult = s["daily_volume"].gamma(shape, 1.0 / shape, size=p.days)
+    if p.week_weights is not None:  # the weekday's volume; a closed day's 0 draws no calls
+        mult = mult * p.day_weights()
     lam = p.calls_per_day * mult[:, None] * p.profile[None, :]
     counts = s["arrival_counts"].poisson(lam)
     starts = (np.arange(p.days)[:, None] * 86400.0 + p.open_seconds + np.arange(n_int)[None, :] * p.interval_seconds)

@@ -59,6 +59,7 @@ class ContactFlow:
     env: simpy.Environment
     routes: RoutingTables
     enter_queue: Callable[[int], None]
+    week_shift: Callable[[float, float], float] | None  # the opening-hours clock when some weekday is closed
     # per row
     need_of: list[int]
     ktype: list[int]
@@ -280,6 +281,8 @@ class ContactFlow:
         d, j = ev._value
         self.closing = False
         staffing = self.plan.staffing
+        if staffing.ndim == 3:  # per weekday
+            staffing = staffing[self.plan.weekday(d)]
         for g in range(len(self.idle)):
             self._set_staffing(g, int(staffing[g, j]))
 
@@ -323,7 +326,10 @@ class ContactFlow:
     def _new_contact(self, need: int, kind: int, t: float, delay: float) -> None:
         """A contact created during the run: it rings after ``delay`` open-hours seconds."""
         p = self.plan
-        when = business_shift_scalar(p.open_seconds, p.close_seconds, t, delay)
+        if self.week_shift is None:
+            when = business_shift_scalar(p.open_seconds, p.close_seconds, t, delay)
+        else:
+            when = self.week_shift(t, delay)  # the clock skips closed days
         if when >= p.horizon_end:
             return
         k = int(self.n_ktype[need])

@@ -8,6 +8,7 @@ result by a factor: a lever changes what happens to calls or what things cost.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -18,6 +19,7 @@ from simulator.levers.base import finish
 from simulator.model.distributions import make_sampler
 from simulator.model.plan import EnginePlan, TypePlan
 from simulator.model.scenario import Scenario
+from simulator.model.shifts import WEEKDAYS
 
 
 def staffing_matrix(scenario: Scenario) -> np.ndarray:
@@ -119,12 +121,25 @@ def build_plan(scenario: Scenario) -> EnginePlan:
             redial_probability=scenario.redials.probability,
             redial_delay=make_sampler(scenario.redials.delay),
             target_seconds=scenario.service_target.answer_within_seconds,
+            start_weekday=WEEKDAYS.index(scenario.horizon.start_day),
         ),
     )
+    if scenario.arrivals.day_weights is not None:
+        draft.fields["week_weights"] = tuple(scenario.arrivals.day_weights)
     for lever, settings in active_levers(scenario.levers):
         lever.apply_to_plan(settings, scenario, draft)
     plan = EnginePlan(types=tuple(TypePlan(**t) for t in draft.types), **draft.fields)
-    return finish(plan, draft, scenario)
+    return closed_days_unstaffed(finish(plan, draft, scenario))
+
+
+def closed_days_unstaffed(plan: EnginePlan) -> EnginePlan:
+    """The plan with nobody on the phones on a closed weekday (``day_weights`` 0): a staffing given
+    per interval of a day holds on the open days, as (7, groups, intervals) per weekday."""
+    if plan.open_pattern is None or plan.staffing.ndim == 3:
+        return plan
+    open_weekday = np.array([w > 0 for w in plan.week_weights or ()])
+    staffing = np.where(open_weekday[:, None, None], plan.staffing[None], 0).astype(np.int64)
+    return dataclasses.replace(plan, staffing=staffing)
 
 
 @dataclass(frozen=True)

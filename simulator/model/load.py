@@ -86,6 +86,14 @@ def _per_need(tp: TypePlan, plan: EnginePlan) -> tuple[float, float]:
     return first, extra
 
 
+def _repeat_kernel(tp: TypePlan, plan: EnginePlan, n: int) -> np.ndarray:
+    """Share of a type's repeats coming back 0, 1, ... intervals of opening hours later."""
+    mean_intervals = tp.repeat_delay.mean / plan.interval_seconds
+    lag = np.arange(4 * n)
+    kernel = np.exp(-lag / mean_intervals) if mean_intervals > 0 else (lag == 0).astype(float)
+    return kernel / kernel.sum()
+
+
 def offered_load(plan: EnginePlan) -> np.ndarray:
     """Expected calls offered to agents per (contact type, interval of a day).
 
@@ -95,18 +103,42 @@ def offered_load(plan: EnginePlan) -> np.ndarray:
     """
     w = plan.profile
     n = len(w)
-    L = plan.interval_seconds
     out = np.zeros((len(plan.types), n))
     for k, tp in enumerate(plan.types):
         first, extra = _per_need(tp, plan)
         calls = plan.calls_per_day * tp.share * first
         repeats = calls * (1 / max(tp.fcr, _MIN_FCR) - 1) + plan.calls_per_day * tp.share * extra
-        mean_intervals = tp.repeat_delay.mean / L
+        kernel = _repeat_kernel(tp, plan, n)
         lag = np.arange(4 * n)
-        kernel = np.exp(-lag / mean_intervals) if mean_intervals > 0 else (lag == 0).astype(float)
-        kernel /= kernel.sum()
         rep = np.zeros(n)
         for j in range(n):
             np.add.at(rep, (j + lag) % n, w[j] * kernel)
         out[k] = calls * w + repeats * rep / rep.sum()
+    return out
+
+
+def weekday_offered_load(plan: EnginePlan) -> np.ndarray:
+    """Expected calls offered per (contact type, weekday Monday first, interval) of a plan with a
+    weekly pattern (``week_weights``), in a steady week.
+
+    First calls: ``offered_load``'s, scaled by the weekday's weight. Repeats come back a repeat
+    delay of opening hours later along the week's open days (the clock skips closed days, and the
+    week wraps), so Monday's peak spills into Tuesday. A closed weekday has no load.
+    """
+    if plan.week_weights is None:
+        raise ValueError("weekday_offered_load needs a plan with week_weights")
+    w = plan.profile
+    n = len(w)
+    week = np.asarray(plan.week_weights, dtype=float)
+    opened = np.flatnonzero(week > 0)
+    span = len(opened) * n  # the open intervals of one week, in order
+    out = np.zeros((len(plan.types), 7, n))
+    for k, tp in enumerate(plan.types):
+        first, extra = _per_need(tp, plan)
+        calls = plan.calls_per_day * tp.share * first
+        repeats = calls * (1 / max(tp.fcr, _MIN_FCR) - 1) + plan.calls_per_day * tp.share * extra
+        source = (week[opened][:, None] * w[None, :]).ravel()  # a weight-1 day's profile, day after day
+        folded = np.bincount(np.arange(4 * n) % span, weights=_repeat_kernel(tp, plan, n), minlength=span)
+        rep = np.real(np.fft.ifft(np.fft.fft(source) * np.fft.fft(folded)))  # circular: the week wraps
+        out[k, opened] = (calls * source + repeats * np.maximum(rep, 0.0)).reshape(len(opened), n)
     return out

@@ -66,7 +66,9 @@ class EnginePlan:
     daily_cv: float
     types: tuple[TypePlan, ...]
     group_names: tuple[str, ...]
-    staffing: np.ndarray  # int array (groups, intervals_per_day)
+    # Agents on the phones: int array (groups, intervals_per_day), the same every day, or
+    # (7, groups, intervals_per_day), one day per weekday (Monday first) with ``week_weights``.
+    staffing: np.ndarray
     # Per group: tuples (type index, overflow delay in seconds, handle-time factor, tier). A call
     # may go to the group once it has waited the delay; a free agent takes calls of its lowest
     # tier first (0: the group's own skill, 1: an overflow skill), then by priority class, then
@@ -93,10 +95,45 @@ class EnginePlan:
     # With a roster (``studies.roster``): paid agents per (group, interval), those on a paid break
     # included and the unpaid lunch left out, as a float; None: agents are paid while on the phones.
     paid_staffing: np.ndarray | None = None
+    # Weekly pattern (``arrivals.day_weights``): volume per weekday, Monday first; 0 is a closed
+    # day. None: every day alike (and ``staffing`` is per interval of a day).
+    week_weights: tuple[float, ...] | None = None
+    start_weekday: int = 0  # weekday of day 0 (0 = Monday)
 
     @property
     def intervals_per_day(self) -> int:
-        return int(self.staffing.shape[1])
+        return int(self.staffing.shape[-1])
+
+    def weekday(self, day: int) -> int:
+        """Weekday (0 = Monday) of day ``day`` of the horizon."""
+        return (self.start_weekday + day) % 7
+
+    def day_weights(self) -> np.ndarray:
+        """Volume multiplier of each day of the horizon (1.0 without a weekly pattern)."""
+        if self.week_weights is None:
+            return np.ones(self.days)
+        return np.array([self.week_weights[self.weekday(d)] for d in range(self.days)], dtype=float)
+
+    @property
+    def open_pattern(self) -> np.ndarray | None:
+        """With closed weekdays: whether day 0..6 of the horizon is open (the week repeats); else None."""
+        if self.week_weights is None or all(w > 0 for w in self.week_weights):
+            return None
+        return np.array([self.week_weights[self.weekday(d)] > 0 for d in range(7)])
+
+    def by_day(self, heads: np.ndarray | None = None) -> np.ndarray:
+        """Heads per (day of the horizon, group, interval): ``heads`` (default the staffing), given
+        per interval of a day or per weekday, laid out over the horizon's days."""
+        heads = self.staffing if heads is None else heads
+        if heads.ndim == 3:
+            return heads[[self.weekday(d) for d in range(self.days)]]
+        return np.broadcast_to(heads, (self.days, *heads.shape))
+
+    def open_days_staffing(self) -> np.ndarray:
+        """Agents per (open day of the horizon, group, interval): what the center staffs when it is open."""
+        if self.staffing.ndim == 2:
+            return self.staffing[None]
+        return self.by_day()[self.day_weights() > 0]
 
     @property
     def round_the_clock(self) -> bool:

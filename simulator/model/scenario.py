@@ -21,7 +21,7 @@ from simulator.model.csvdata import absolutize_paths, inline_csv_inputs, replace
 from simulator.model.yamlsafe import YamlProblem, load_yaml
 from simulator.model.validation_errors import to_scenario_error
 from simulator.model.schema import DistributionSpec, FrozenModel, NonNegFloat, PositiveFloat, Share
-from simulator.model.shifts import ShiftType, check_shifts
+from simulator.model.shifts import WEEKDAYS, ShiftType, Weekday, check_shifts
 
 _TIME = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 
@@ -35,6 +35,9 @@ class Horizon(_Model):
     close: str = "20:00"
     interval_minutes: Annotated[int, Field(ge=1, le=240)] = 30
     warmup_minutes: NonNegFloat = 0.0
+    start_day: Weekday = "mon"
+    """Weekday of the horizon's first day, ``mon``..``sun``: day ``d`` is weekday ``start_day + d``,
+    which picks its ``arrivals.day_weights`` and, with ``agents.shifts``, the shift types worked. Default mon."""
 
     @field_validator("open", "close")
     @classmethod
@@ -88,6 +91,20 @@ class Arrivals(_Model):
     calls_per_day: Annotated[float, Field(gt=0, le=5e7)]
     profile: Union[Literal["flat"], list[NonNegFloat]] = "flat"
     daily_cv: NonNegFloat = 0.0
+    day_weights: list[NonNegFloat] | None = None
+    """Volume of each weekday, Monday first (7 weights, e.g. ``[1.3, 1.1, 1, 1, 0.9, 0.5, 0]``): a
+    day's customer needs are ``calls_per_day`` x its weekday's weight, so ``calls_per_day`` is the
+    volume of a weight-1.0 day. Weight 0 is a closed day: no calls, no agents, and the clock of
+    delayed contacts (repeats, redials) skips it. Default none: every day has ``calls_per_day``."""
+
+    @field_validator("day_weights")
+    @classmethod
+    def _week(cls, v: list[float] | None) -> list[float] | None:
+        if v is not None and len(v) != 7:
+            raise ValueError("|a list of 7 weights, one per weekday from Monday to Sunday")
+        if v is not None and not any(w > 0 for w in v):
+            raise ValueError("|weights with at least one above 0 (every day would be closed)")
+        return v
 
     @field_validator("daily_cv")
     @classmethod
@@ -252,6 +269,13 @@ def check_scenario(self: Scenario) -> Scenario:
             raise _Cross("arrivals.profile", f"{len(prof)} weights", f"a list of {n} weights (one per interval)")
         if sum(prof) <= 0:
             raise _Cross("arrivals.profile", prof, "weights with a positive sum")
+    week = self.arrivals.day_weights
+    if week is not None:
+        first = WEEKDAYS.index(self.horizon.start_day)
+        if not any(week[(first + d) % 7] > 0 for d in range(min(7, self.horizon.days))):
+            raise _Cross("arrivals.day_weights", week,
+                         f"weights with an open day (above 0) among the {self.horizon.days} simulated day(s) "
+                         f"from horizon.start_day {self.horizon.start_day}")
     for gi, g in enumerate(self.agents.groups):
         for si, s in enumerate(g.skills):
             if s not in names:

@@ -16,6 +16,7 @@ changes). Method and formulas: docs/compare.md.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Callable
@@ -27,7 +28,7 @@ from simulator.studies import finance
 from simulator.studies.attribution import attribute, changed_players, monthly_cost
 from simulator.analysis.costs import COST_COMPONENTS, horizon_days
 from simulator.core.errors import ScenarioError
-from simulator.model.build import cost_inputs
+from simulator.model.build import build_plan, cost_inputs
 from simulator.model.plan import EnginePlan
 from simulator.model.scenario import Scenario
 from simulator.studies.simulate import ReplicationStore, SimulationResult, default_workers, simulate
@@ -164,18 +165,23 @@ def _prepare(
             out.append((staffed, plan))
         return out, staffing
     base = baseline
+    weekly = None  # the baseline's staffing per weekday, which the file's lists cannot hold
     if baseline.needs_staffing_optimizer:
         res = optimize_staffing(baseline, seed=seed, workers=workers)
         staffing[baseline.name] = res
         base = res.scenario
-    out = [(base, None)]
+        weekly = res.plan.staffing if res.plan.staffing.ndim == 3 else None
+    out: list[tuple[Scenario, EnginePlan | None]] = [(base, None if weekly is None else res.plan)]
+    names = [g.name for g in base.agents.groups]
     for sc in scenarios:
+        takes_all = weekly is not None and all(g.staffing == "optimize" for g in sc.agents.groups)
         sc = _fill_optimize_from(base, sc)
         if sc.needs_staffing_optimizer:  # a group the baseline lacks
             res = optimize_staffing(sc, seed=seed, workers=workers)
             staffing[sc.name] = res
             sc = res.scenario
-        out.append((sc, None))
+        same_groups = takes_all and [g.name for g in sc.agents.groups] == names
+        out.append((sc, dataclasses.replace(build_plan(sc), staffing=weekly) if same_groups else None))
     return out, staffing
 
 

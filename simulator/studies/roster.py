@@ -306,13 +306,24 @@ def _row(day: int, weekday: str, group: str, shift: ShiftType, c: Column, heads:
 def roster_plan(plan: EnginePlan, roster: Roster) -> EnginePlan:
     """The plan with the roster's on-phone heads as its staffing and its paid hours as what labour costs.
 
-    The engine's staffing repeats every day, so the roster must be the same on every simulated day.
+    A roster that is the same every day gives a staffing per interval of a day; otherwise one per
+    weekday (``EnginePlan.staffing`` of shape (7, groups, intervals); a weekday outside the horizon
+    has nobody), which needs the same roster on every day of one weekday.
     """
-    if any(not np.array_equal(roster.on_phones[d], roster.on_phones[0]) for d in range(len(roster.weekdays))):
-        raise ScenarioError("agents.shifts", [label for label, _ in roster.day_classes()],
-                            "shift rules that give the same roster every simulated day (per-day staffing is not simulated)")
-    return dataclasses.replace(plan, staffing=roster.on_phones[0].copy(),
-                               paid_staffing=roster.paid_seconds[0] / plan.interval_seconds)
+    days = range(len(roster.weekdays))
+    if all(np.array_equal(roster.on_phones[d], roster.on_phones[0])
+           and np.array_equal(roster.paid_seconds[d], roster.paid_seconds[0]) for d in days):
+        return dataclasses.replace(plan, staffing=roster.on_phones[0].copy(),
+                                   paid_staffing=roster.paid_seconds[0] / plan.interval_seconds)
+    staffing = np.zeros((7, *roster.on_phones.shape[1:]), dtype=np.int64)
+    paid = np.zeros(staffing.shape)
+    for d in days:
+        wd = plan.weekday(d)
+        if d >= 7 and not np.array_equal(staffing[wd], roster.on_phones[d]):
+            raise ScenarioError("agents.shifts", [label for label, _ in roster.day_classes()],
+                                "shift rules that give the same roster on every day of one weekday")
+        staffing[wd], paid[wd] = roster.on_phones[d], roster.paid_seconds[d] / plan.interval_seconds
+    return dataclasses.replace(plan, staffing=staffing, paid_staffing=paid)
 
 
 @dataclass
@@ -331,9 +342,12 @@ def optimize_roster(scenario: Scenario, **staffing_options: Any) -> RosterStudy:
     if scenario.agents.shifts is None:
         raise ScenarioError("agents.shifts", None, "a list of shift types to build a roster from (README 'Shifts and rosters')")
     staffing = optimize_staffing(scenario, **staffing_options)
-    roster = schedule_roster(staffing.matrix, scenario.agents.shifts, scenario.horizon,
+    required = staffing.matrix if staffing.matrix.ndim == 2 else staffing.plan.by_day(staffing.matrix)
+    roster = schedule_roster(required, scenario.agents.shifts, scenario.horizon,
                              tuple(g.name for g in scenario.agents.groups))
     plan = roster_plan(staffing.plan, roster)
+    # The file's staffing is one list per group: with a staffing per weekday, the most any day has.
+    heads = plan.staffing if plan.staffing.ndim == 2 else plan.staffing.max(axis=0)
     rostered = staffing.scenario.with_changes(
-        {f"agents.groups.{g}.staffing": [int(x) for x in row] for g, row in enumerate(plan.staffing)})
+        {f"agents.groups.{g}.staffing": [int(x) for x in row] for g, row in enumerate(heads)})
     return RosterStudy(staffing, roster, rostered, plan)

@@ -38,7 +38,8 @@ class StaffToTarget:
         if key not in self._solved:
             self._solved[key] = optimize_staffing(scenario, **options)
         res = self._solved[key]
-        staffed = scenario.with_changes({f"agents.groups.{g}.staffing": [int(x) for x in row] for g, row in enumerate(res.matrix)})
+        staffed = scenario.with_changes({f"agents.groups.{g}.staffing": group.staffing
+                                         for g, group in enumerate(res.scenario.agents.groups)})
         plan = dataclasses.replace(build_plan(staffed), staffing=res.matrix.copy())
         return staffed, plan, dataclasses.replace(res, scenario=staffed, plan=plan)
 

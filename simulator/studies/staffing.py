@@ -34,10 +34,11 @@ from scipy.special import stdtrit
 
 from simulator.core.erlang import erlang_a_metrics
 from simulator.model.build import build_plan
-from simulator.model.load import expected_handle_seconds, offered_load, patience_seconds, type_owners
+from simulator.model.load import expected_handle_seconds, offered_load, patience_seconds, type_owners, weekday_offered_load
 from simulator.model.plan import EnginePlan
 from simulator.model.scenario import Scenario, ServiceTarget
-from simulator.studies.cell_counts import SEARCH_REPLICATION_BASE, CellEvaluator
+from simulator.model.shifts import WEEKDAYS
+from simulator.studies.cell_counts import SEARCH_REPLICATION_BASE, CellEvaluator, DayClasses, day_classes
 
 NOISE_SE = 2.0  # corrections smaller than this many standard errors are taken for noise
 _MAX_AGENTS = 100_000
@@ -48,12 +49,15 @@ class StaffingResult:
     """The optimizer's answer.
 
     Attributes:
-        scenario: a copy of the input whose groups' staffing are integer lists per interval.
-        table: one row per interval and group: interval_start ("HH:MM"), group, agents,
+        scenario: a copy of the input whose groups' staffing are integer lists per interval (with a
+            staffing per weekday, the most agents any day has in the interval: ``plan`` holds each day's).
+        table: one row per interval and group: day (only with ``arrivals.day_weights``: the weekday,
+            or a run of weekdays with the same weight, staffed alike), interval_start ("HH:MM"), group, agents,
             service_level, abandonment_rate (fresh replications, the group's own contact types),
             erlang_agents (the analytic requirement before any simulation), service_level_low and
             service_level_high (95% interval of the cell's service level over replications).
-        matrix: agents per (group, interval) as an int array.
+        matrix: agents per (group, interval) as an int array, or per (weekday, group, interval) when the
+            weekdays differ (``EnginePlan.staffing``).
         plan: the engine plan with exactly this staffing (the scheduling lever does not reshape it).
         met: whether every cell (per interval) or every day (per day) met the target on the fresh
             replications, within sampling error (None when the caller asked for no evaluation).
@@ -81,10 +85,11 @@ class Cells:
         return erlang_a_metrics(self.per_hour[g, i], self.aht[g, i], agents, target.answer_within_seconds, self.patience[g, i])
 
 
-def analytic_cells(scenario: Scenario, plan: EnginePlan) -> Cells:
-    """Each group's share of the expected offered load, its handle time and its patience."""
+def analytic_cells(scenario: Scenario, plan: EnginePlan, classes: DayClasses | None = None) -> Cells:
+    """Each group's share of the expected offered load, its handle time and its patience, per
+    interval of each class of days (``classes``, default ``day_classes(plan)``), class after class."""
     owners = type_owners(scenario)
-    load = offered_load(plan)  # (types, intervals): calls per interval
+    load = class_load(plan, classes or day_classes(plan))  # (types, intervals): calls per interval
     per_hour = owners.T @ load * 3600.0 / plan.interval_seconds
     handle = np.array([expected_handle_seconds(plan, k) for k in range(len(plan.types))])
     patience = np.array([patience_seconds(t) for t in plan.types])
@@ -101,6 +106,16 @@ def analytic_cells(scenario: Scenario, plan: EnginePlan) -> Cells:
             if finite.any() and w[~finite].sum() <= 0.5 * w.sum():
                 pat[g, i] = float((w[finite] * patience[finite]).sum() / w[finite].sum())
     return Cells(per_hour, aht, pat)
+
+
+def class_load(plan: EnginePlan, classes: DayClasses) -> np.ndarray:
+    """Expected calls offered per (type, class x interval): one day of each class of days."""
+    if plan.week_weights is None:
+        return offered_load(plan)
+    if len({w for w in plan.week_weights if w > 0}) == 1:  # every open day alike: the steady day at their weight
+        return offered_load(plan) * plan.week_weights[classes.weekdays[0][0]]
+    week = weekday_offered_load(plan)
+    return np.concatenate([week[:, weekdays[0]] for weekdays in classes.weekdays], axis=1)
 
 
 def requirement(cells: Cells, target: ServiceTarget, sl_shift: np.ndarray, ab_shift: np.ndarray) -> np.ndarray:
@@ -160,26 +175,29 @@ def optimize_staffing(
         workers: processes for the replications of an evaluation.
         progress: called with 1 after each simulation.
         max_iterations: search simulations at most.
-        days: simulate this many days per replication instead of the horizon's (faster, coarser).
+        days: simulate this many days per replication instead of the horizon's (faster, coarser; at least a
+            week with `arrivals.day_weights`).
         evaluate: simulate the final staffing on fresh replications for the table and ``met``.
             A caller that simulates the staffing on its own replications anyway (``compare``)
             passes False: the table's simulated columns are then NaN and ``met`` is None.
     """
     seed = scenario.seed if seed is None else seed
     changes: dict[str, object] = {f"agents.groups.{i}.staffing": 1 for i in range(len(scenario.agents.groups))}
-    if days is not None:
-        changes["horizon.days"] = max(1, min(int(days), scenario.horizon.days))
+    if days is not None:  # a weekly pattern keeps a week, so that every weekday gets its staffing
+        week = 7 if scenario.arrivals.day_weights is not None else 1
+        changes["horizon.days"] = min(max(week, int(days)), scenario.horizon.days)
     work = scenario.with_changes(changes)
     plan = build_plan(work)
     reps = replications or int(min(20, max(4, math.ceil(20 / work.horizon.days))))
     target = work.service_target
     owners = type_owners(work)
-    cells = analytic_cells(work, plan)
+    classes = day_classes(plan)
+    cells = analytic_cells(work, plan, classes)
     zero = np.zeros(cells.per_hour.shape)
     analytic = requirement(cells, target, zero, zero)
     staffing = analytic.copy()
-    steady = _outside_warmup(plan)
-    evaluator = CellEvaluator(plan, owners, seed, 1 if workers is None else max(1, workers))
+    steady = _outside_warmup(plan, classes)
+    evaluator = CellEvaluator(plan, owners, seed, 1 if workers is None else max(1, workers), classes)
     seen: set[bytes] = set()
     runs = 0
     try:
@@ -198,7 +216,8 @@ def optimize_staffing(
             ab_shift = _soft_threshold(view.ab_mean - predicted_ab, view.ab_se) * steady
             new = requirement(cells, target, sl_shift, ab_shift)
             if target.per == "day":
-                new = _trim_to_daily_target(cells, target, new, sl_shift, view.offered_mean)
+                new = _per_class(classes, plan.intervals_per_day, _trim_to_daily_target, cells, target, new, sl_shift,
+                                 view.offered_mean)
             settled = np.abs(new - staffing).sum() <= max(1, new.size // 50)  # noise-level drift
             if new.tobytes() in seen or settled:
                 staffing = new
@@ -210,7 +229,7 @@ def optimize_staffing(
     finally:
         evaluator.close()
     met = _met(final, target) if final is not None else None
-    return _result(scenario, staffing, final, analytic, met, runs)
+    return _result(scenario, classes, staffing, final, analytic, met, runs)
 
 
 def _rescaled(cells: Cells, offered_per_day: np.ndarray, plan: EnginePlan) -> Cells:
@@ -227,11 +246,28 @@ def _rescaled(cells: Cells, offered_per_day: np.ndarray, plan: EnginePlan) -> Ce
     return dataclasses.replace(cells, per_hour=cells.per_hour * factor[:, None])
 
 
-def _outside_warmup(plan: EnginePlan) -> np.ndarray:
-    """1.0 for intervals after the warm-up, 0.0 for those it overlaps: the user declared the start
-    unrepresentative (an empty center), so those intervals are staffed by the steady-state model."""
-    starts = np.arange(plan.intervals_per_day) * plan.interval_seconds
-    return (starts >= plan.warmup_seconds).astype(float)[None, :]
+def _outside_warmup(plan: EnginePlan, classes: DayClasses) -> np.ndarray:
+    """1.0 for intervals after the warm-up, 0.0 for those it overlaps (in the first day's class): the
+    user declared the start unrepresentative (an empty center), so those intervals are staffed by
+    the steady-state model."""
+    n = plan.intervals_per_day
+    starts = np.arange(n) * plan.interval_seconds
+    mask = np.ones(classes.count * n)
+    first = int(classes.of_day[0])
+    if first >= 0:
+        mask[first * n:(first + 1) * n] = (starts >= plan.warmup_seconds).astype(float)
+    return mask[None, :]
+
+
+def _per_class(classes: DayClasses, n: int, trim: Callable, cells: Cells, target: ServiceTarget, staffing: np.ndarray,
+               sl_shift: np.ndarray, offered: np.ndarray) -> np.ndarray:
+    """``trim`` applied to each class of days on its own (each day meets its own target)."""
+    out = staffing.copy()
+    for c in range(classes.count):
+        cols = slice(c * n, (c + 1) * n)
+        part = Cells(cells.per_hour[:, cols], cells.aht[:, cols], cells.patience[:, cols])
+        out[:, cols] = trim(part, target, staffing[:, cols], sl_shift[:, cols], offered[:, cols])
+    return out
 
 
 def _predict(cells: Cells, staffing: np.ndarray, target: ServiceTarget) -> tuple[np.ndarray, np.ndarray]:
@@ -301,30 +337,48 @@ def _met(view, target: ServiceTarget) -> bool:  # noqa: ANN001 - cell_counts.Cel
 
 
 def _result(
-    scenario: Scenario, staffing: np.ndarray, view, analytic: np.ndarray, met: bool | None, runs: int  # noqa: ANN001
+    scenario: Scenario, classes: DayClasses, staffing: np.ndarray, view, analytic: np.ndarray,  # noqa: ANN001
+    met: bool | None, runs: int
 ) -> StaffingResult:
     def cell(name: str, gi: int, i: int) -> float:
         return float(getattr(view, name)[gi, i]) if view is not None else math.nan
 
-    out = scenario.with_changes({f"agents.groups.{gi}.staffing": [int(x) for x in row] for gi, row in enumerate(staffing)})
-    plan = dataclasses.replace(build_plan(out), staffing=staffing.astype(np.int64))
     h = scenario.horizon
+    n = h.intervals_per_day
+    # The file's staffing is one list per group: with a staffing per weekday it says the most any day has.
+    day_max = staffing.reshape(staffing.shape[0], classes.count, n).max(axis=1)
+    out = scenario.with_changes({f"agents.groups.{gi}.staffing": [int(x) for x in row] for gi, row in enumerate(day_max)})
+    base = build_plan(out)
+    matrix = classes.staffing(base, staffing)
+    plan = dataclasses.replace(base, staffing=matrix)
+    weekly = scenario.arrivals.day_weights is not None
     rows = []
-    for i in range(h.intervals_per_day):
-        s = h.open_seconds + i * h.interval_minutes * 60
-        start = f"{(s // 3600) % 24:02d}:{(s % 3600) // 60:02d}"
-        for gi, g in enumerate(scenario.agents.groups):
-            rows.append({
-                "interval_start": start,
-                "group": g.name,
-                "agents": int(staffing[gi, i]),
-                "service_level": cell("sl_mean", gi, i),
-                "abandonment_rate": cell("ab_mean", gi, i),
-                "erlang_agents": int(analytic[gi, i]),
-                "service_level_low": cell("sl_low", gi, i),
-                "service_level_high": cell("sl_high", gi, i),
-            })
-    return StaffingResult(out, pd.DataFrame(rows), staffing.astype(np.int64), plan, met, runs)
+    for c, weekdays in enumerate(classes.weekdays):
+        for i in range(n):
+            s = h.open_seconds + i * h.interval_minutes * 60
+            start = f"{(s // 3600) % 24:02d}:{(s % 3600) // 60:02d}"
+            for gi, g in enumerate(scenario.agents.groups):
+                col = c * n + i
+                rows.append({
+                    **({"day": weekday_label(weekdays)} if weekly else {}),
+                    "interval_start": start,
+                    "group": g.name,
+                    "agents": int(staffing[gi, col]),
+                    "service_level": cell("sl_mean", gi, col),
+                    "abandonment_rate": cell("ab_mean", gi, col),
+                    "erlang_agents": int(analytic[gi, col]),
+                    "service_level_low": cell("sl_low", gi, col),
+                    "service_level_high": cell("sl_high", gi, col),
+                })
+    return StaffingResult(out, pd.DataFrame(rows), matrix, plan, met, runs)
+
+
+def weekday_label(weekdays: tuple[int, ...]) -> str:
+    """"mon", or "mon-sat" for a run of weekdays staffed alike, else "mon, wed"."""
+    names = [WEEKDAYS[d] for d in sorted(weekdays)]
+    if len(names) > 2 and sorted(weekdays)[-1] - sorted(weekdays)[0] == len(names) - 1:
+        return f"{names[0]}-{names[-1]}"
+    return ", ".join(names)
 
 
 __all__ = ["StaffingResult", "optimize_staffing", "analytic_cells", "requirement"]

@@ -72,7 +72,7 @@ def write_run_report(result: SimulationResult, out_dir: Path) -> Path:
     body.append(figure(charts.interval_service({result.name: iv}, colors, target.answer_within_seconds, target.fraction),
                        "Service by interval", "Service level, average speed of answer and abandonment through the day "
                        "(mean over days and replications)."))
-    body.append(figure(charts.staffing_by_group(result.plan.staffing, result.plan.group_names, list(iv["interval_start"]),
+    body.append(figure(charts.staffing_by_group(result.plan.open_days_staffing().mean(axis=0), result.plan.group_names, list(iv["interval_start"]),
                                                 iv["offered"].to_numpy(float)), "Agents by interval",
                        "Agents on the phones per interval and group (bars) against calls offered (line)."))
     body.append(figure(charts.wait_distribution({result.name: result.wait_hist}, WAIT_BINS, colors, target.answer_within_seconds),

@@ -60,7 +60,8 @@ def assumption_rows(sc: Scenario, plan: EnginePlan) -> list[tuple[str, str]]:
         pat = "never abandons" if t.patience is None else f"patience {t.patience.mean_seconds or 0:g} s"
         rows.append((f"Contact type '{t.name}'",
                      f"{pct(t.share, 0)} of calls, AHT {aht or 0:g} s ({t.handle_time.distribution}), {pat}, FCR {pct(t.fcr, 0)}"))
-    for g, staffing in zip(sc.agents.groups, plan.staffing, strict=True):
+    for g, staffing in zip(sc.agents.groups, plan.open_days_staffing().transpose(1, 0, 2).reshape(len(sc.agents.groups), -1),
+                           strict=True):
         staff = (f"{int(staffing.min())}–{int(staffing.max())} agents" if staffing.min() != staffing.max()
                  else f"{int(staffing[0])} agents")
         rows.append((f"Agent group '{g.name}'", f"{staff}; skills {', '.join(g.skills)}"))
