@@ -135,7 +135,6 @@ def _outer_labels(fig: Figure, axes: list[plt.Axes], ylabel: str, xlabel: str) -
     for i, ax in enumerate(axes):
         ax.set_ylabel(ylabel if i % cols == 0 else "", fontsize=9)
         ax.set_xlabel(xlabel if i + cols >= len(axes) else "", fontsize=9)
-    fig.tight_layout()
 
 
 def agents_by_interval(frames: dict[str, pd.DataFrame], colors: dict[str, str], offered: pd.DataFrame | None = None) -> Figure:
