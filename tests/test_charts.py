@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import lru_cache
 import warnings
+from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
-from typing import Iterator
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import matplotlib.pyplot as plt
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FixedFormatter
+from test_report import IVR, tiny_dict
 
 from simulator.analysis.kpis import WAIT_BINS
 from simulator.model.scenario import parse_scenario
@@ -31,8 +32,6 @@ from simulator.output.charts.style import COMPONENT_COLORS, LogPercentFormatter
 from simulator.output.report import write_compare_report, write_run_report
 from simulator.studies.compare import compare
 from simulator.studies.simulate import simulate
-
-from test_report import IVR, tiny_dict
 
 CJK = "客服中心"
 ARABIC = "مركز الاتصال"
@@ -58,7 +57,7 @@ def _intervals(k: int, rng: np.random.Generator) -> pd.DataFrame:
     })
 
 
-@lru_cache(maxsize=None)
+@cache
 def _figures(names: tuple[str, ...]) -> dict[str, Figure]:
     """Every chart of the package for these scenarios (the first is the baseline), built once."""
     rng = np.random.default_rng(len(names))
@@ -199,7 +198,7 @@ def test_the_waterfall_shows_stand_alone_savings_beside_the_shares() -> None:
     assert "share of the combined saving" in texts and "saving of the lever alone" in texts
     assert "20k" in " ".join(texts) or "20,000" in " ".join(texts)
     lo, hi = ax.get_ylim()
-    assert lo <= 0 < 20_000 < hi
+    assert lo <= 0 and hi > 20_000
     assert len(ax.patches) == 5  # two shares, two stand-alone bars, the combined saving
 
 
