@@ -30,6 +30,8 @@ from simulator.model.scenario import parse_scenario
 from simulator.output import charts
 from simulator.output.charts.style import COMPONENT_COLORS, LogPercentFormatter
 from simulator.output.report import write_compare_report, write_run_report
+from simulator.output.report.comparison_charts import stand_alone_savings
+from simulator.output.report.summary import scenario_finance
 from simulator.studies.compare import compare
 from simulator.studies.simulate import simulate
 
@@ -260,6 +262,12 @@ def test_the_report_carries_names_in_any_script_as_text(tmp_path: Path) -> None:
         assert f'<bdi lang="">{n}</bdi>' in legends, f"{n} is not in a chart legend as text"
     assert '<span class="key">S1</span>' in legends and '<span class="key">baseline</span>' in legends
     assert 'class="desc" lang="" dir="auto"' in text  # the user's description is not claimed to be English
+    # The waterfall puts each lever's stand-alone saving (its one-lever scenario, the first of equal ones) beside its share.
+    both = next(r for r in comp.results if r.name == "Both levers")
+    saving = comp.finance.drop_duplicates("scenario").set_index("scenario")["savings_month"]
+    alone = stand_alone_savings(comp, both, scenario_finance(comp))
+    assert alone == {"ivr": pytest.approx(saving[f"{CJK} IVR"]), "voip": pytest.approx(saving[f"{ARABIC} VoIP"])}
+    assert "saving of the lever alone" not in text and "light bars: the compared scenario that makes only that change" in text
 
 
 def test_the_run_report_names_groups_in_html(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.kpis import WAIT_BINS
+from simulator.model.scenario import Scenario
 from simulator.output import charts
 from simulator.output.labels import describe_levers, lever_label
 from simulator.output.report.page import (
@@ -24,7 +25,7 @@ from simulator.output.report.page import (
 )
 from simulator.output.report.sections import metric, months_factor, per_answered_call
 from simulator.output.report.summary import PAYBACK_MONTHS
-from simulator.studies.attribution import changed_players
+from simulator.studies.attribution import changed_fields
 from simulator.studies.compare import Comparison
 from simulator.studies.simulate import SimulationResult
 
@@ -72,7 +73,10 @@ def _waterfall(comp: Comparison, fins: Finance, colors: dict[str, str]) -> list[
     gap = saving - sum(s for _, s, _ in steps)
     if abs(gap) > 0.005 * max(1.0, abs(saving)):
         steps.append(("interaction & other", gap, None))
-    m0 = lambda x: html_money(x, cur, 0)  # noqa: E731
+
+    def m0(x: float) -> str:
+        return html_money(x, cur, 0)
+
     name = f"<b>{user_text(combined.name)}</b>"
     what = "saves" if saving >= 0 else "costs"
     cap = [f"{name} {what} {m0(abs(saving))} per month against the baseline ({m0(base_cost_month)} → {m0(end)} per month)."]
@@ -105,22 +109,29 @@ def _combined(comp: Comparison) -> SimulationResult | None:
 
 def stand_alone_savings(comp: Comparison, combined: SimulationResult, fins: Finance) -> dict[str, float]:
     """Monthly saving of each change the combined scenario makes, made alone: from a compared
-    scenario whose only change is that one, with the same settings (by change: a lever or a field)."""
-    base = comp.baseline.scenario
-    wanted = combined.scenario.model_dump(mode="python")
-    players = changed_players(base, combined.scenario)
+    scenario whose only change is that one, with the same settings (by change: a lever or a field).
+    Under ``hold="service"`` the optimizer's agent counts differ in every scenario and are no change."""
+    base = _settings(comp.baseline.scenario, comp.hold)
+    wanted = _settings(combined.scenario, comp.hold)
+    players = changed_fields(base, wanted)
     out: dict[str, float] = {}
     for r in comp.results:
-        if r is combined:
+        mine = _settings(r.scenario, comp.hold)
+        changes = changed_fields(base, mine)
+        if r is combined or len(changes) != 1 or changes[0] not in players or changes[0] in out:
             continue
-        changes = changed_players(base, r.scenario)
-        if len(changes) != 1 or changes[0] not in players or changes[0] in out:
-            continue
-        p, mine = changes[0], r.scenario.model_dump(mode="python")
-        same = mine["levers"].get(p) == wanted["levers"].get(p) if p in wanted["levers"] else mine.get(p) == wanted.get(p)
-        if same:
+        p = changes[0]
+        if (mine["levers"].get(p) == wanted["levers"].get(p)) if p in wanted["levers"] else mine.get(p) == wanted.get(p):
             out[p] = fins[r.name]["savings_month"]
     return out
+
+
+def _settings(sc: Scenario, hold: str) -> dict:
+    """A scenario's settings as compared by ``stand_alone_savings`` (without the optimizer's staffing under service)."""
+    d = sc.model_dump(mode="python")
+    if hold == "service":
+        d["agents"] = {**d["agents"], "groups": [{k: v for k, v in g.items() if k != "staffing"} for g in d["agents"]["groups"]]}
+    return d
 
 
 def _waterfall_steps(comp: Comparison, combined: SimulationResult,

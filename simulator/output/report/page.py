@@ -93,7 +93,7 @@ img.chart{border:0;width:auto;max-width:100%;max-height:225mm;break-inside:avoid
 .legend{font-size:9pt}
 .cards,.card,li,tr,.caption{break-inside:avoid;page-break-inside:avoid}
 .tablewrap{overflow:visible}
-.tablewrap:has(table.wide){page:wide}
+.tablewrap:has(table.wide),:is(h2,h3,p):has(+.tablewrap table.wide),:is(h2,h3):has(+p+.tablewrap table.wide){page:wide}
 table{font-size:9pt;margin:4pt 0 10pt}
 table.wide{font-size:7.5pt} table.wide th,table.wide td{padding:2pt 3pt}
 th,td{padding:3pt 6pt}
