@@ -38,10 +38,13 @@ _IGNORED_FIELDS = {"name", "description", "seed", "replications", "source"}
 
 def changed_players(baseline: Scenario, scenario: Scenario) -> list[str]:
     """The changes ``scenario`` makes to ``baseline``: lever names, then other top-level fields."""
-    b = baseline.model_dump(mode="python")
-    s = scenario.model_dump(mode="python")
-    levers = [k for k in s["levers"] if s["levers"][k] != b["levers"].get(k)]
-    others = [k for k in s if k not in _IGNORED_FIELDS and k != "levers" and s[k] != b.get(k)]
+    return changed_fields(baseline.model_dump(mode="python"), scenario.model_dump(mode="python"))
+
+
+def changed_fields(baseline: dict, scenario: dict) -> list[str]:
+    """``changed_players`` on two scenarios' ``model_dump(mode="python")``."""
+    levers = [k for k in scenario["levers"] if scenario["levers"][k] != baseline["levers"].get(k)]
+    others = [k for k in scenario if k not in _IGNORED_FIELDS and k != "levers" and scenario[k] != baseline.get(k)]
     return levers + others
 
 
@@ -185,4 +188,4 @@ def attribute(
     return pd.DataFrame(rows), meta
 
 
-__all__ = ["changed_players", "coalition_scenario", "shapley_values", "attribute", "monthly_cost", "EXACT_MAX_PLAYERS"]
+__all__ = ["changed_fields", "changed_players", "coalition_scenario", "shapley_values", "attribute", "monthly_cost", "EXACT_MAX_PLAYERS"]

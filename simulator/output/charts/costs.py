@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from simulator.output.charts.style import (
     BASELINE_COLOR,
@@ -19,6 +20,7 @@ from simulator.output.charts.style import (
     SCENARIO_PALETTE,
     TEXT,
     MoneyAxisFormatter,
+    chart_names,
     is_baseline,
     short_label,
 )
@@ -31,90 +33,97 @@ def _err(mean: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.vstack([np.maximum(mean - lo, 0), np.maximum(hi - mean, 0)])
 
 
-def _cost_range(m: np.ndarray, err: np.ndarray, kpi: str) -> tuple[float, float, float | None]:
-    """Value-axis range: total cost from zero; cost per call zoomed so differences show.
-
-    Returns the axis start, the largest whisker end and the spread of the whiskers (None when
-    the axis starts at zero).
-    """
-    lo = float(np.nanmin(m - err[0])) if len(m) else 0.0
-    hi = float(np.nanmax(m + err[1])) if len(m) else 1.0
-    if kpi == "total_cost" or lo <= 0:
-        return 0.0, hi, None
-    span = hi - lo
-    return max(0.0, lo - 2.5 * span if span > 0 else lo * 0.8), hi, span
+def _cost_label(kpi: str, v: float, base: float | None) -> str:
+    """The value at a bar's end, with its change against the baseline: ``6.50 (−3.4%)``."""
+    text = number(v, 2) if kpi == "cost_per_call" else compact_money(v)
+    if base is None or not np.isfinite(base) or base == 0 or not np.isfinite(v):
+        return text
+    change = (v / base - 1) * 100
+    return f"{text} ({'+' if change >= 0 else '−'}{abs(change):.1f}%)"
 
 
-def _cost_label(kpi: str, v: float) -> str:
-    return number(v, 2) if kpi == "cost_per_call" else compact_money(v)
+KPI_AXES = (("cost_per_call", "Cost per answered call", "{} per answered call"), ("total_cost", "Total cost over the horizon", "{} in total"))
 
 
 def cost_kpi_bars(summary: pd.DataFrame, colors: dict[str, str], currency: str) -> Figure:
-    """Cost per call and total cost by scenario, with 95% CI error bars.
+    """Cost per call and total cost by scenario, from zero, with 95% CI error bars.
 
     ``summary``: one row per scenario (index: name) with columns ``{kpi}_mean``, ``{kpi}_lo``,
-    ``{kpi}_hi`` for ``cost_per_call`` and ``total_cost``. Up to five scenarios: columns side by
-    side; more: horizontal bars in the given order (names on the y axis, values at the bar ends).
+    ``{kpi}_hi`` for ``cost_per_call`` and ``total_cost``. Each bar is labelled with its value and
+    its change against the baseline (the differences a zoomed axis would exaggerate, in numbers).
+    Up to five scenarios: columns side by side; more: horizontal bars in the given order (names
+    on the y axis, values at the bar ends).
     """
     names = list(summary.index)
+    drawn = chart_names(colors)
+    base_name = next((n for n in names if is_baseline(n, colors)), None)
     if len(names) > 5:
-        return _cost_kpi_hbars(summary, colors, currency)
+        return _cost_kpi_hbars(summary, colors, currency, drawn, base_name)
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6 + 0.15 * len(names)))
-    for ax, kpi, title in zip(axes, ("cost_per_call", "total_cost"), ("Cost per answered call", "Total cost over the horizon")):
+    for ax, (kpi, title, unit) in zip(axes, KPI_AXES):
         m = summary[f"{kpi}_mean"].to_numpy(float)
         err = _err(m, summary[f"{kpi}_lo"].to_numpy(float), summary[f"{kpi}_hi"].to_numpy(float))
+        base = float(summary.loc[base_name, f"{kpi}_mean"]) if base_name is not None else None
         x = np.arange(len(names))
         ax.bar(x, m, color=[colors[n] for n in names], width=0.6, yerr=err, capsize=6, ecolor=TEXT, error_kw={"lw": 1.2})
-        for xi, v in zip(x, m):
-            ax.annotate(_cost_label(kpi, v), (xi, v), xytext=(8, 4), textcoords="offset points", fontsize=10, color=TEXT)
-        ax.set_xticks(x, [short_label(n, 13) for n in names], fontsize=9 if len(names) > 3 else 10)
+        for xi, v, e, n in zip(x, m, err[1], names):
+            if np.isfinite(v):
+                ax.annotate(_cost_label(kpi, v, None if n == base_name else base), (xi, v + e), xytext=(0, 4),
+                            textcoords="offset points", ha="center", fontsize=9.5, color=TEXT)
+        ax.set_xticks(x, [short_label(drawn[n], 13) for n in names], fontsize=9 if len(names) > 3 else 10)
         ax.set_title(title, loc="left")
-        ax.set_ylabel(currency)
+        ax.set_ylabel(unit.format(currency))
         ax.yaxis.set_major_formatter(MoneyAxisFormatter())
         ax.grid(axis="x", visible=False)
-        bottom, hi, span = _cost_range(m, err, kpi)
-        ax.set_ylim(bottom, hi * 1.12 if span is None else hi + 0.25 * (span or hi))
+        ax.set_ylim(0, _top(m, err) * 1.15)
     fig.tight_layout()
     return fig
 
 
-def _cost_kpi_hbars(summary: pd.DataFrame, colors: dict[str, str], currency: str) -> Figure:
+def _top(m: np.ndarray, err: np.ndarray) -> float:
+    tops = (m + err[1])[np.isfinite(m + err[1])]
+    return float(tops.max()) if tops.size and tops.max() > 0 else 1.0
+
+
+def _cost_kpi_hbars(summary: pd.DataFrame, colors: dict[str, str], currency: str, drawn: dict[str, str],
+                    base_name: str | None) -> Figure:
     names = list(summary.index)
     n = len(names)
     fig, axes = plt.subplots(1, 2, figsize=(11, 1.3 + 0.36 * n), sharey=True)
     y = np.arange(n)[::-1]  # the given order, top to bottom (baseline first)
-    for ax, kpi, title in zip(axes, ("cost_per_call", "total_cost"), ("Cost per answered call", "Total cost over the horizon")):
+    for ax, (kpi, title, unit) in zip(axes, KPI_AXES):
         m = summary[f"{kpi}_mean"].to_numpy(float)
         err = _err(m, summary[f"{kpi}_lo"].to_numpy(float), summary[f"{kpi}_hi"].to_numpy(float))
+        base = float(summary.loc[base_name, f"{kpi}_mean"]) if base_name is not None else None
         ax.barh(y, m, color=[colors[nm] for nm in names], height=0.62, xerr=err, capsize=3, ecolor=TEXT,
                 error_kw={"lw": 1.0})
-        for yi, v, e in zip(y, m, err[1]):
+        for yi, v, e, nm in zip(y, m, err[1], names):
             if np.isfinite(v):
-                ax.text(v + e, yi, f"  {_cost_label(kpi, v)}", va="center", fontsize=9, color=TEXT)
-        base = [v for nm, v in zip(names, m) if is_baseline(nm, colors)]
-        if base and np.isfinite(base[0]):
-            ax.axvline(base[0], color=BASELINE_COLOR, ls=":", lw=1.2, zorder=3)
-        bottom, hi, _ = _cost_range(m, err, kpi)
-        ax.set_xlim(bottom, hi + 0.2 * (hi - bottom))
+                ax.text(v + e, yi, f"  {_cost_label(kpi, v, None if nm == base_name else base)}", va="center",
+                        fontsize=8.5, color=TEXT)
+        if base is not None and np.isfinite(base):
+            ax.axvline(base, color=BASELINE_COLOR, ls=":", lw=1.2, zorder=3)
+        ax.set_xlim(0, _top(m, err) * 1.42)  # room for "6.50 (−3.4%)" after the longest bar
         ax.set_title(title, loc="left")
-        ax.set_xlabel(currency)
+        ax.set_xlabel(unit.format(currency))
         ax.xaxis.set_major_formatter(MoneyAxisFormatter())
         ax.grid(axis="y", visible=False)
         ax.tick_params(axis="y", length=0)
-    axes[0].set_yticks(y, [short_label(nm, 26) for nm in names], fontsize=9.5)
+    axes[0].set_yticks(y, [short_label(drawn[nm], 26) for nm in names], fontsize=9.5)
     axes[0].set_ylim(-0.6, n - 0.4)
     fig.tight_layout()
     return fig
 
 
-def cost_breakdown_bars(breakdown: pd.DataFrame, currency: str, per: str = "call") -> Figure:
-    """Stacked cost components per scenario. ``breakdown``: index scenario, columns components."""
+def cost_breakdown_bars(breakdown: pd.DataFrame, currency: str, per: str = "call", names: dict[str, str] | None = None) -> Figure:
+    """Stacked cost components per scenario, from zero. ``breakdown``: index scenario, columns
+    components; ``names``: the text drawn for each scenario (``style.chart_names``; default: the index)."""
     comps = [c for c in breakdown.columns if float(breakdown[c].abs().sum()) > 0]
-    names = list(breakdown.index)
-    fig, ax = plt.subplots(figsize=(11, 3.2 + 0.45 * len(names)))
-    y = np.arange(len(names))[::-1]
-    left = np.zeros(len(names))
-    total = breakdown[comps].sum(axis=1).to_numpy(float) if comps else np.zeros(len(names))
+    names_in = list(breakdown.index)
+    fig, ax = plt.subplots(figsize=(11, 3.2 + 0.45 * len(names_in)))
+    y = np.arange(len(names_in))[::-1]
+    left = np.zeros(len(names_in))
+    total = breakdown[comps].sum(axis=1).to_numpy(float) if comps else np.zeros(len(names_in))
     for c in comps:
         v = breakdown[c].to_numpy(float)
         ax.barh(y, v, left=left, color=COMPONENT_COLORS.get(c, "#999999"), label=c.replace("_", " "), height=0.6,
@@ -126,7 +135,8 @@ def cost_breakdown_bars(breakdown: pd.DataFrame, currency: str, per: str = "call
         left += v
     for yi, t in zip(y, total):
         ax.text(t, yi, f"  {compact_money(t)}", va="center", fontsize=10, color=TEXT)
-    ax.set_yticks(y, [short_label(n, 28) for n in names])
+    drawn = names or {n: n.replace("$", r"\$") for n in names_in}
+    ax.set_yticks(y, [short_label(drawn[n], 28) for n in names_in])
     ax.xaxis.set_major_formatter(MoneyAxisFormatter())
     ax.set_xlabel(f"{currency} per {per}" if per else currency)
     top = float(total[np.isfinite(total)].max()) if np.isfinite(total).any() else 0.0
@@ -159,50 +169,66 @@ def component_bars(per_call: pd.Series, currency: str) -> Figure:
     return fig
 
 
-def savings_waterfall(start_label: str, start: float, steps: list[tuple[str, float]], end_label: str, currency: str,
+def savings_waterfall(steps: list[tuple[str, float, float | None]], end_label: str, currency: str,
                       end_color: str | None = None) -> Figure:
-    """Monthly cost from the baseline, lever by lever (each step a saving > 0), to the combined scenario.
+    """The combined scenario's monthly saving built up from zero, lever by lever, with each lever's
+    stand-alone saving beside its share.
 
-    ``end_color``: the combined scenario's colour in the other charts (default: the first palette colour).
+    ``steps``: (label, share of the combined saving, stand-alone saving or None), per month; the
+    shares add up to the combined saving (the caller closes any gap with a step of its own). Each
+    share floats from the running total (green: saves, red: adds cost); beside it a light bar from
+    zero shows what the lever saves on its own. The last bar, from zero, is the combined saving
+    (``end_color``: the combined scenario's colour in the other charts; default the first palette colour).
+    The axis always includes zero, so every bar's length is its amount.
     """
-    labels = [start_label] + [s[0] for s in steps] + [end_label]
-    crowded = len(labels) > 7
+    n = len(steps)
+    crowded = n > 6
     fig, ax = plt.subplots(figsize=(11, 4.8 if crowded else 4.4))
-    scale = max([abs(start), abs(start - sum(v for _, v in steps))] + [abs(v) for _, v in steps])
+    alone = [a for _, _, a in steps if a is not None and np.isfinite(a)]
+    total = float(sum(v for _, v, _ in steps))
+    levels = np.concatenate([[0.0], np.cumsum([v for _, v, _ in steps])])
+    scale = max([abs(total), *map(abs, levels), *map(abs, alone), 1.0])
 
     def fmt(v: float) -> str:
-        return money_in_scale(v, scale)
+        return ("−" if v < 0 else "") + money_in_scale(abs(v), scale)
 
-    fs = 9.5 if crowded else 10
-    level = start
-    x = np.arange(len(labels))
-    ax.bar(0, start, color=BASELINE_COLOR, width=0.6)
-    ax.annotate(fmt(start), (0, start), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=fs)
-    for i, (_, saving) in enumerate(steps, start=1):
-        new = level - saving
+    fs = 9 if crowded else 10
+    w = 0.38 if alone else 0.6
+    shift = w / 2 if alone else 0.0
+    for i, (_, saving, stand_alone) in enumerate(steps):
+        lo, hi = levels[i], levels[i + 1]
         color = POSITIVE if saving >= 0 else NEGATIVE
-        ax.bar(i, new - level, bottom=level, color=color, width=0.6)
-        ax.plot([i - 1 + 0.3, i - 0.3], [level, level], color="#888888", lw=1, ls=":")
-        text = ("−" if saving >= 0 else "+") + fmt(abs(saving))
-        ax.annotate(text, (i, max(level, new)), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=fs,
-                    color=color, fontweight="bold")
-        level = new
-    end = start - sum(s for _, s in steps)
-    ax.plot([len(steps) + 0.3 - 1, len(steps) + 1 - 0.3], [level, level], color="#888888", lw=1, ls=":")
-    ax.bar(len(labels) - 1, end, color=end_color or SCENARIO_PALETTE[0], width=0.6)
-    ax.annotate(fmt(end), (len(labels) - 1, end), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=fs)
+        ax.bar(i - shift, hi - lo, bottom=lo, color=color, width=w)
+        ax.annotate(fmt(saving), (i - shift, max(lo, hi)), xytext=(0, 3), textcoords="offset points", ha="center",
+                    fontsize=fs, color=color, fontweight="bold")
+        ax.plot([i - shift + w / 2, i + 1 - shift - w / 2], [hi, hi], color="#888888", lw=1, ls=":")
+        if stand_alone is not None and np.isfinite(stand_alone):
+            c = POSITIVE if stand_alone >= 0 else NEGATIVE
+            ax.bar(i + shift, stand_alone, color=c, alpha=0.28, width=w, edgecolor=c, linewidth=0.8)
+            ax.annotate(fmt(stand_alone), (i + shift, stand_alone), xytext=(0, 3 if stand_alone >= 0 else -3),
+                        textcoords="offset points", ha="center", va="bottom" if stand_alone >= 0 else "top", fontsize=fs - 1,
+                        color=TEXT)
+    ax.bar(n, total, color=end_color or SCENARIO_PALETTE[0], width=0.6)
+    ax.annotate(fmt(total), (n, max(0.0, total)), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=fs,
+                fontweight="bold")
+    ax.axhline(0, color=TEXT, lw=1)
+    labels = [lb for lb, _, _ in steps] + [f"{end_label}\n(combined)"]
+    x = np.arange(n + 1)
     if crowded:
-        ax.set_xticks(x, [short_label(lb, 20) for lb in labels], fontsize=10, rotation=30, ha="right", rotation_mode="anchor")
+        ax.set_xticks(x, [short_label(lb, 20) for lb in labels], fontsize=9.5, rotation=30, ha="right", rotation_mode="anchor")
     else:
-        ax.set_xticks(x, [short_label(lb, 16) for lb in labels], fontsize=10)
+        ax.set_xticks(x, [short_label(lb, 16) if i < n else lb for i, lb in enumerate(labels)], fontsize=10)
     ax.yaxis.set_major_formatter(MoneyAxisFormatter())
-    ax.set_ylabel(f"{currency} per month")
-    lows = [start, end] + [start - sum(s for _, s in steps[: i + 1]) for i in range(len(steps))]
-    lo = min(lows)
-    hi = max(lows)
-    span = hi - lo if hi > lo else hi * 0.1
-    ax.set_ylim(max(0.0, lo - 1.5 * span), hi + 0.35 * span)
-    ax.set_xlim(-0.6, len(labels) - 0.4)
+    ax.set_ylabel(f"saving, {currency} per month")
+    values = [0.0, total, *levels, *alone]
+    lo, hi = min(values), max(values)
+    pad = 0.12 * (hi - lo or 1.0)
+    ax.set_ylim(min(0.0, lo - pad), max(0.0, hi + pad))
+    ax.set_xlim(-0.6, n + 0.6)
     ax.grid(axis="x", visible=False)
+    if alone:
+        ax.legend(handles=[Patch(color=POSITIVE, label="share of the combined saving"),
+                           Patch(facecolor=POSITIVE, alpha=0.28, edgecolor=POSITIVE, label="saving of the lever alone")],
+                  loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=9.5, ncol=2)
     fig.tight_layout()
     return fig

@@ -1,4 +1,7 @@
-"""The payback chart: cumulative savings against each scenario's one-time investment."""
+"""The payback chart: cumulative savings against each scenario's one-time investment.
+
+The chart draws no names; ``payback_legend`` gives the report its legend (names, in HTML).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from simulator.output.charts.style import MANY, MoneyAxisFormatter, legend_above, legend_below
+from simulator.output.charts.style import MANY, MoneyAxisFormatter
 from simulator.output.fmt import compact_money
 
 
@@ -44,8 +47,7 @@ def payback_chart(lines: dict[str, dict], colors: dict[str, str], currency: str,
     "investment": one-time investment, "payback": the finance table's payback month (optional)}.
     One panel (see ``payback_zoomed``): each line with its investment (dashed) and payback
     annotated. Two panels: no per-line text; the second zooms on the months where the lines cross
-    their investments (dots), and the legend below lists each scenario's payback month, largest
-    36-month saving first.
+    their investments (dots); ``payback_legend`` lists each scenario's payback month.
     """
     if payback_zoomed(lines, months):
         return _payback_many(lines, colors, currency, months)
@@ -53,7 +55,7 @@ def payback_chart(lines: dict[str, dict], colors: dict[str, str], currency: str,
     m = np.arange(0, months + 1)
     for k, (name, d) in enumerate(lines.items()):
         c = colors[name]
-        ax.plot(m, d["monthly"] * m, color=c, lw=2.4, label=f"{name}: cumulative saving")
+        ax.plot(m, d["monthly"] * m, color=c, lw=2.4)
         lo, hi = d.get("low"), d.get("high")
         if lo is not None and hi is not None and np.isfinite(lo) and np.isfinite(hi):
             ax.fill_between(m, lo * m, hi * m, color=c, alpha=0.12, lw=0)
@@ -72,11 +74,9 @@ def payback_chart(lines: dict[str, dict], colors: dict[str, str], currency: str,
     ax.set_xlim(0, months)
     ax.set_xticks(range(0, months + 1, 6))
     ax.set_xlabel("months after go-live")
-    ax.set_ylabel(currency)
+    ax.set_ylabel(f"cumulative saving ({currency})")
     ax.yaxis.set_major_formatter(MoneyAxisFormatter())
     fig.tight_layout()
-    handles, labels = ax.get_legend_handles_labels()
-    legend_above(fig, handles, labels, fontsize=9.5)
     return fig
 
 
@@ -97,7 +97,7 @@ def _payback_many(lines: dict[str, dict], colors: dict[str, str], currency: str,
             continue
         lo, hi = d.get("low"), d.get("high")
         for a in (ax, az):
-            a.plot(m, mo * m, color=c, lw=1.8 if many else 2.2, label=name)
+            a.plot(m, mo * m, color=c, lw=1.8 if many else 2.2)
             if not many and lo is not None and hi is not None and np.isfinite(lo) and np.isfinite(hi):
                 a.fill_between(m, lo * m, hi * m, color=c, alpha=0.12, lw=0)
         pb, inv = pbs[name], invs[name]
@@ -115,23 +115,27 @@ def _payback_many(lines: dict[str, dict], colors: dict[str, str], currency: str,
         a.axhline(0, color="#888888", lw=1)
         a.set_xlabel("months after go-live")
         a.yaxis.set_major_formatter(MoneyAxisFormatter())
-    ax.set_ylabel(currency)
+    ax.set_ylabel(f"cumulative saving ({currency})")
     fig.tight_layout()
+    return fig
+
+
+def payback_legend(lines: dict[str, dict], months: int = 36) -> list[tuple[str, str]]:
+    """(name, "payback month 7" / "never pays back" / "no investment") per line of ``payback_chart``,
+    largest saving over ``months`` first; the payback month is the finance table's when given."""
 
     def final(name: str) -> float:
         v = lines[name]["monthly"]
         return v * months if np.isfinite(v) else -math.inf
 
-    handles = {h.get_label(): h for h in ax.get_lines() if not h.get_label().startswith("_")}
-    order = sorted((n for n in lines if n in handles), key=final, reverse=True)
-    labels = []
-    for n in order:
-        pb = pbs[n]
-        table = lines[n].get("payback")  # the finance table's payback month, when the caller has it
+    out = []
+    for n in sorted(lines, key=final, reverse=True):
+        d = lines[n]
+        pb = _payback_month(d)
+        table = d.get("payback")  # the finance table's payback month, when the caller has it
         if table is not None:
             pb = float(table) if np.isfinite(table) else math.nan
-        when = ("never pays back" if not np.isfinite(pb) or pb > months
-                else "no investment" if pb <= 0 and invs[n] <= 0 else f"payback month {max(1, math.ceil(pb))}")
-        labels.append(f"{n} · {when}")
-    legend_below(fig, [handles[n] for n in order], labels, fontsize=9 if many else 10)
-    return fig
+        inv = float(d.get("investment", 0.0) or 0.0)
+        out.append((n, "never pays back" if not np.isfinite(pb) or pb > months
+                    else "no investment" if pb <= 0 and inv <= 0 else f"payback month {max(1, math.ceil(pb))}"))
+    return out

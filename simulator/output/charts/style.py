@@ -1,16 +1,26 @@
-"""The look every chart shares: colours, fonts, money axes, legends, and figure-to-PNG.
+"""The look every chart shares: colours, fonts, names, money axes, small multiples, and figure-to-PNG.
 
 Colours are fixed so a reader learns them once: the baseline is always slate grey, scenarios
 take the palette in the order they are given (20 distinct colours, neighbours never alike), and
 every cost component has its own colour in every chart. Money axes use one unit per axis (all
 "M", all "k" or plain). With many scenarios (more than ``MANY``) the charts switch to layouts that
-stay readable: horizontal bars, thin lines with the baseline bold, legends below the plots.
+stay readable: horizontal bars, and small multiples (one panel per scenario, the baseline in grey
+in each) instead of overlapping lines.
+
+Names are the user's text, in any script. Matplotlib draws neither shaped scripts (Arabic comes
+out unjoined, Devanagari without its conjuncts) nor glyphs its font lacks (CJK comes out as
+boxes), so a chart draws a name only when every name of the report is plain Latin, Greek or
+Cyrillic text in its font (``chart_names``); otherwise it draws short keys (``S1``, ``S2``...).
+Either way the report puts each chart's legend, with the names, in HTML beside the PNG, where the
+browser shapes every script.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import unicodedata
+from functools import lru_cache
 from typing import Sequence
 
 import matplotlib
@@ -21,7 +31,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import Formatter  # noqa: E402
+from matplotlib.font_manager import FontProperties, findfont  # noqa: E402
+from matplotlib.ft2font import FT2Font  # noqa: E402
+from matplotlib.ticker import Formatter, LogLocator, NullLocator  # noqa: E402
 
 from simulator.output.fmt import scaled  # noqa: E402
 
@@ -119,6 +131,52 @@ class MoneyAxisFormatter(Formatter):
         return scaled(x, unit, suffix, digits)
 
 
+BASELINE_KEY = "baseline"
+_PLAIN_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC", "COMBINING", "DIGIT")
+# Right-to-left letters and digits, and the bidi controls: matplotlib lays text out left to right only.
+_BIDI = {"R", "AL", "AN", "RLE", "RLO", "RLI", "LRE", "LRO", "LRI", "FSI", "PDF", "PDI"}
+
+
+@lru_cache(maxsize=1)
+def _font_chars() -> frozenset[int]:
+    """The characters of the font matplotlib draws text with."""
+    return frozenset(FT2Font(findfont(FontProperties(family=plt.rcParams["font.family"]))).get_charmap())
+
+
+def drawable(text: str) -> bool:
+    """Whether matplotlib draws ``text`` as a browser would: every character in its font, and none
+    that needs shaping, joining or right-to-left layout (only Latin, Greek and Cyrillic letters)."""
+    chars = _font_chars()
+    for c in text:
+        if c in " \n":
+            continue
+        cat = unicodedata.category(c)
+        if cat[0] == "C" or unicodedata.bidirectional(c) in _BIDI:
+            return False
+        if cat[0] in "LMN" and not unicodedata.name(c, "").startswith(_PLAIN_SCRIPTS):
+            return False
+        if ord(c) not in chars:
+            return False
+    return True
+
+
+def uses_keys(names: Sequence[str]) -> bool:
+    """Whether the charts draw keys (S1, S2 ...) rather than these names (see the module docstring)."""
+    return not all(drawable(n) for n in names)
+
+
+def chart_names(colors: dict[str, str]) -> dict[str, str]:
+    """The text a chart draws for each scenario of ``colors`` (the report's scenarios, in order):
+    the names, or, if any one of them is not ``drawable``, a key per scenario: ``baseline``, ``S1``,
+    ``S2`` ... in order. A ``$`` is escaped so that matplotlib never reads a name as mathtext."""
+    if not uses_keys(list(colors)):
+        return {n: n.replace("$", r"\$") for n in colors}
+    out: dict[str, str] = {}
+    for n in colors:
+        out[n] = BASELINE_KEY if is_baseline(n, colors) else f"S{sum(1 for k in out.values() if k != BASELINE_KEY) + 1}"
+    return out
+
+
 def is_baseline(name: str, colors: dict[str, str]) -> bool:
     return colors.get(name) == BASELINE_COLOR
 
@@ -132,23 +190,46 @@ def line_kw(name: str, colors: dict[str, str], many: bool, lw: float = 2.2) -> d
     return {"color": colors[name], "lw": 1.5, "alpha": 0.9, "zorder": 3}
 
 
-def legend_below(fig: Figure, handles: list, labels: list[str], fontsize: float = 9.5) -> None:
-    """A figure legend under the plots (call after tight_layout; savefig's tight bbox takes it in)."""
-    width_px = fig.get_figwidth() * 100
-    longest = max((len(lb) for lb in labels), default=10)
-    ncol = max(1, min(len(labels), int(width_px // (fontsize * 0.62 * longest + 55))))
-    leg = fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=ncol, fontsize=fontsize,
-                     handlelength=2.2, columnspacing=1.6)
-    for h in getattr(leg, "legend_handles", []):  # thin plot lines, but legend keys thick enough to tell colours apart
-        if hasattr(h, "set_linewidth") and hasattr(h, "get_linewidth"):
-            h.set_linewidth(max(2.4, float(np.max(h.get_linewidth()))))
-            if hasattr(h, "set_alpha"):
-                h.set_alpha(1.0)
+def small_multiples(n: int, width: float = 13.0, row_height: float = 2.2, sharey: bool = True) -> tuple[Figure, list[plt.Axes]]:
+    """A grid of ``n`` panels with shared axes, at most five a row, the rows as even as they can be;
+    tick labels only on the outer panels, spare cells hidden, margins set (no tight_layout needed)."""
+    rows = max(1, math.ceil(n / 5))
+    cols = max(1, math.ceil(n / rows))
+    height = 0.9 + row_height * rows
+    fig, grid = plt.subplots(rows, cols, figsize=(width, height), sharex=True, sharey=sharey, squeeze=False)
+    # Fixed margins (in inches: room for two-line panel titles, tick and axis labels) rather than
+    # tight_layout, which measures every tick of every panel and takes seconds for 15 panels.
+    fig.subplots_adjust(left=0.75 / width, right=1 - 0.1 / width, top=1 - 0.45 / height, bottom=0.6 / height,
+                        wspace=0.12, hspace=0.5 * 2.2 / row_height)
+    axes = list(grid.flat)
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    for i, ax in enumerate(axes[:n]):
+        if i + cols < n:  # a panel below it shows the x ticks
+            ax.tick_params(axis="x", labelbottom=False)
+    return fig, axes[:n]
 
 
-def legend_above(fig: Figure, handles: list, labels: list[str], fontsize: float = 10) -> None:
-    """A figure legend above the plots, clear of every subplot title (call after tight_layout)."""
-    fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(5, len(labels)), fontsize=fontsize)
+class LogPercentFormatter(Formatter):
+    """Percent labels for the decades of a log axis, each with the decimals it needs (0.01%, 0.1%,
+    1%, 10%, 100%), so no two ticks read alike (a fixed ``PercentFormatter(decimals=1)`` prints
+    "0.0%" for both 0.01% and 0.001%)."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        if not np.isfinite(x) or x <= 0:
+            return ""
+        p = x * 100
+        return f"{p:.{max(0, -math.floor(math.log10(p) + 1e-9))}f}%"
+
+
+def log_percent_axis(ax: plt.Axes, lowest: float) -> None:
+    """A log share axis from the decade under ``lowest`` (at least 0.01%) to 100%, labelled by decade."""
+    bottom = 10.0 ** math.floor(math.log10(max(lowest, 1e-4)))
+    ax.set_yscale("log")
+    ax.set_ylim(bottom, 1.0)
+    ax.yaxis.set_major_locator(LogLocator(base=10))
+    ax.yaxis.set_major_formatter(LogPercentFormatter())
+    ax.yaxis.set_minor_locator(NullLocator())  # decades only: minor ticks of a log axis cost much drawing and say little
 
 
 def figure_png(fig: Figure) -> bytes:
@@ -175,10 +256,16 @@ def short_label(label: str, width: int = 22) -> str:
     return text if len(lines) <= 2 else text[: max(0, len(text) - 1)] + "…"
 
 
-def interval_ticks(ax: plt.Axes, df: pd.DataFrame | None) -> None:
+def interval_ticks(ax: plt.Axes, df: pd.DataFrame | None, count: int = 8) -> None:
+    """About ``count`` interval start times (hh:mm) on the x axis."""
     if df is None or "interval_start" not in df:
         return
     labels = list(df["interval_start"])
-    step = max(1, int(math.ceil(len(labels) / 8)))
+    step = max(1, int(math.ceil(len(labels) / count)))
     idx = list(range(0, len(labels), step))
     ax.set_xticks(idx, [labels[i] for i in idx], fontsize=9)
+
+
+def group_colors(names: Sequence[str]) -> dict[str, str]:
+    """A colour per agent group, from the palette in order."""
+    return {n: SCENARIO_PALETTE[g % len(SCENARIO_PALETTE)] for g, n in enumerate(names)}

@@ -15,14 +15,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.analysis.kpis import WAIT_BINS
 from simulator.analysis.validity import InputWarning, input_warnings, validity_table
 from simulator.output import charts
 from simulator.output.export import cost_breakdown_frame, intervals_frame, replications_frame, summary_frame
 from simulator.output.fmt import ci_text, kpi_kind, number, pct, points, times
-from simulator.output.labels import describe_levers, lever_label
+from simulator.output.report.comparison_charts import comparison_charts
 from simulator.output.report.files import files_html, scenario_files, write_data
-from simulator.output.report.page import WIDE_FROM, esc, figure, header, html_kpi, html_money, summary_box, table, write_page
+from simulator.output.report.page import WIDE_FROM, esc, header, html_kpi, html_money, summary_box, table, write_page
 from simulator.output.report.sections import (
     KPI_ROWS,
     assumptions_frame,
@@ -30,11 +29,10 @@ from simulator.output.report.sections import (
     cost_table,
     interval_table_html,
     metric,
-    months_factor,
     validity_html,
     warnings_html,
 )
-from simulator.output.report.summary import PAYBACK_MONTHS, compare_summary, difference, scenario_finance
+from simulator.output.report.summary import compare_summary, difference, scenario_finance
 from simulator.studies.baselines import baseline_lines
 from simulator.studies.compare import Comparison
 from simulator.studies.simulate import SimulationResult
@@ -104,7 +102,7 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
 
     # ---- charts
     body.append("<h2>Charts</h2>")
-    body += _charts(comparison, fins, colors)
+    body += comparison_charts(comparison, fins, colors)
 
     # ---- tables
     body.append("<h2>Scenario results</h2>")
@@ -134,87 +132,6 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
     body.append(files_html(files, f"ccsim compare {' '.join(scenario_files(files))} --hold {comparison.hold} --seed {base.seed} "
                                   f"--replications {reps}"))
     return write_page(out_dir, f"ccsim – {base.name} comparison", body)
-
-
-# ---------------------------------------------------------------- charts
-def _charts(comp: Comparison, fins: Finance, colors: dict[str, str]) -> list[str]:
-    base, others = comp.baseline, comp.results
-    results = [base, *others]
-    cur = base.scenario.currency
-    out = []
-    summ = pd.DataFrame(index=[r.name for r in results])
-    for kpi in ("cost_per_call", "total_cost"):
-        vals = [metric(r, kpi) for r in results]
-        summ[f"{kpi}_mean"] = [v[0] for v in vals]
-        summ[f"{kpi}_lo"] = [v[1] for v in vals]
-        summ[f"{kpi}_hi"] = [v[2] for v in vals]
-    out.append(figure(charts.cost_kpi_bars(summ, colors, cur), "Cost per call and total cost by scenario",
-                      "Bars are means over replications; whiskers are 95% confidence intervals."))
-    per_call = pd.DataFrame([r.per_answered_call() for r in results], index=[r.name for r in results])
-    out.append(figure(charts.cost_breakdown_bars(per_call, cur, per="answered call"), "Cost breakdown per answered call"))
-    combined = _combined(comp)
-    if combined is not None:
-        base_cost_month = float(base.costs["total_cost"].mean()) * months_factor(base)
-        steps = _waterfall_steps(comp, combined, fins)
-        end = float(combined.costs["total_cost"].mean()) * months_factor(combined)
-        if steps:
-            gap = (base_cost_month - end) - sum(s for _, s in steps)
-            if abs(gap) > 0.005 * max(1.0, abs(base_cost_month - end)):
-                steps.append(("interaction & other", gap))
-            out.append(figure(charts.savings_waterfall("baseline", base_cost_month, steps, combined.name, cur,
-                                                       end_color=colors.get(combined.name)),
-                              "Savings by lever: baseline to combined scenario",
-                              "Monthly cost, starting from the baseline; each green step is one lever's saving, "
-                              "red steps add cost; the last bar is the combined scenario."))
-    lines = {r.name: {"monthly": fins[r.name]["savings_month"], "low": fins[r.name]["savings_month_ci95_low"],
-                      "high": fins[r.name]["savings_month_ci95_high"], "investment": fins[r.name]["investment"],
-                      "payback": fins[r.name]["payback_month"]} for r in others}
-    payback_caption = ("Lines: cumulative saving (shaded: 95% CI). Dashed: one-time investment. "
-                       "Where a line crosses its investment, the lever has paid for itself.")
-    if charts.payback_zoomed(lines, PAYBACK_MONTHS):
-        payback_caption = ("Lines: cumulative saving" + ("" if len(lines) > charts.MANY else " (shaded: 95% CI)")
-                           + ". Right: the first months, with each one-time investment dashed and a dot "
-                           "where the saving covers it (payback); the legend gives the payback month, largest saving first.")
-    out.append(figure(charts.payback_chart(lines, colors, cur, PAYBACK_MONTHS), "Payback over 36 months", payback_caption))
-    ivs = {r.name: r.interval_summary() for r in results}
-    t = base.scenario.service_target
-    out.append(figure(charts.interval_service(ivs, colors, t.answer_within_seconds, t.fraction), "Service by interval"))
-    out.append(figure(charts.agents_by_interval(ivs, colors, offered=ivs[base.name]),
-                      "Agents by interval: baseline against scenarios",
-                      "Lines: agents on the phones; light bars: calls offered to agents in the baseline."))
-    out.append(figure(charts.wait_distribution({r.name: r.wait_hist for r in results}, WAIT_BINS, colors, t.answer_within_seconds),
-                      "Distribution of waiting times"))
-    return out
-
-
-def _combined(comp: Comparison) -> SimulationResult | None:
-    """The scenario that combines the most levers (ties: a name with 'combined', else the last)."""
-    if not comp.results:
-        return None
-    base = comp.baseline.scenario
-    scored = [(len(describe_levers(r.scenario, base)), "combin" in r.name.lower(), i, r) for i, r in enumerate(comp.results)]
-    return max(scored, key=lambda t: (t[0], t[1], t[2]))[3]
-
-
-def _waterfall_steps(comp: Comparison, combined: SimulationResult, fins: Finance) -> list[tuple[str, float]]:
-    """(label, monthly saving) per lever of the combined scenario: its attribution, or else the
-    savings of the one-lever scenarios whose lever it sets."""
-    if comp.attribution is not None:
-        att = comp.attribution[comp.attribution["scenario"] == combined.name]
-        steps = [(lever_label(r.lever), float(r.contribution_month)) for r in att.itertuples()
-                 if np.isfinite(float(r.contribution_month))]
-        if steps:
-            return steps
-    base = comp.baseline.scenario
-    want = set(describe_levers(combined.scenario, base))
-    steps = []
-    for r in comp.results:
-        if r is combined:
-            continue
-        lv = describe_levers(r.scenario, base)
-        if len(lv) == 1 and (lv[0] in want or not want):
-            steps.append((lv[0], fins[r.name]["savings_month"]))
-    return steps
 
 
 # ---------------------------------------------------------------- tables

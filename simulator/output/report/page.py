@@ -68,6 +68,41 @@ table.ranking td{vertical-align:middle} .ci{color:var(--muted);font-size:12.5px}
 .barcell .bar{position:absolute;top:1px;height:12px;border-radius:2px} .bar.pos{background:var(--good)} .bar.neg{background:var(--bad)}
 @media (max-width:640px){main{padding:16px 12px} table.ranking{font-size:12.5px} table.ranking th,table.ranking td{padding:5px 4px} .barcell{width:56px}}
 .swatch{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:-1px}
+.legend{list-style:none;display:flex;flex-wrap:wrap;gap:2px 18px;margin:2px 0 8px;padding:0;font-size:14px}
+.legend li{display:inline-flex;align-items:center;gap:7px}
+.legend .mark{display:inline-block;flex:none;width:24px;border-top:3px solid var(--c)}
+.legend .mark.base{border-top-width:5px} .legend .mark.dash{border-top-style:dashed}
+.legend .mark.box{width:13px;height:13px;border:0;border-radius:2px;background:var(--c)}
+.legend .key{font-weight:700;font-variant-numeric:tabular-nums}
+h1,.desc,td,th,.legend li,details>summary{unicode-bidi:plaintext}
+.swatch,.barcell,.bar,.legend .mark,td.changed,tr.changed td{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+@page{size:A4;margin:14mm 12mm 16mm}
+@page wide{size:A4 landscape;margin:12mm 12mm 14mm}
+@media print{
+html,body{background:#fff}
+body{font-size:10pt;line-height:1.35}
+main{max-width:none;padding:0;box-shadow:none}
+header{border-bottom-width:2pt}
+h1{font-size:20pt} h2{font-size:15pt;margin:16pt 0 6pt} h3{font-size:11.5pt;margin:10pt 0 4pt}
+h2,h3{break-after:avoid;page-break-after:avoid}
+.summary,.note,.warnings,.ok{background:none;border-left-width:3pt;padding:4pt 10pt}
+.summary li{font-size:10.5pt}
+figure{margin:4pt 0 10pt;break-inside:avoid;page-break-inside:avoid}
+img.chart{border:0;width:auto;max-width:100%;max-height:225mm;break-inside:avoid}
+.caption{font-size:9pt}
+.legend{font-size:9pt}
+.cards,.card,li,tr,.caption{break-inside:avoid;page-break-inside:avoid}
+.tablewrap{overflow:visible}
+.tablewrap:has(table.wide),:is(h2,h3,p):has(+.tablewrap table.wide),:is(h2,h3):has(+p+.tablewrap table.wide){page:wide}
+table{font-size:9pt;margin:4pt 0 10pt}
+table.wide{font-size:7.5pt} table.wide th,table.wide td{padding:2pt 3pt}
+th,td{padding:3pt 6pt}
+thead{display:table-header-group}
+th{background:none;border-bottom:1.2pt solid #555}
+a{color:inherit;text-decoration:none}
+details{margin:2pt 0}
+footer{margin-top:14pt}
+}
 """
 
 def esc(text: object) -> str:
@@ -99,10 +134,16 @@ def page(title: str, body: str) -> str:
     )
 
 
+def user_text(text: object) -> str:
+    """The user's own text (a scenario name) among the page's English: escaped, isolated so that a
+    right-to-left name keeps its direction, and not claimed to be English (``lang=""``: unknown)."""
+    return f'<bdi lang="">{esc(text)}</bdi>'
+
+
 def header(kicker: str, title: str, description: str, meta: str) -> str:
-    """The page header; ``meta`` is pre-escaped."""
-    desc = f'<p class="desc">{esc(description)}</p>' if description else ""
-    return f'<header><div class="kicker">{esc(kicker)}</div><h1>{esc(title)}</h1>{desc}<div class="meta">{meta}</div></header>'
+    """The page header; ``meta`` is pre-escaped. The description is the user's text (``lang=""``)."""
+    desc = f'<p class="desc" lang="" dir="auto">{esc(description)}</p>' if description else ""
+    return f'<header><div class="kicker">{esc(kicker)}</div><h1 dir="auto">{esc(title)}</h1>{desc}<div class="meta">{meta}</div></header>'
 
 
 def summary_box(bullets: Sequence[str]) -> str:
@@ -119,12 +160,42 @@ def cards(items: Sequence[tuple[str, str, str, str]]) -> str:
     ) + "</div>"
 
 
-def figure(fig: Figure, title: str, caption: str = "") -> str:
-    """A chart embedded as a PNG, with its title and an optional (pre-escaped) caption."""
+def figure(fig: Figure, title: str, caption: str = "", legend: str = "") -> str:
+    """A chart embedded as a PNG, with its title, its legend (HTML, from ``legend``) above the image
+    and an optional (pre-escaped) caption below."""
     data = base64.b64encode(charts.figure_png(fig)).decode("ascii")
     cap = f'<p class="caption">{caption}</p>' if caption else ""
-    return (f'<figure><h3>{esc(title)}</h3><img class="chart" alt="{esc(title)}" src="data:image/png;base64,{data}">'
+    return (f'<figure><h3>{esc(title)}</h3>{legend}<img class="chart" alt="{esc(title)}" src="data:image/png;base64,{data}">'
             f"{cap}</figure>")
+
+
+def legend(items: Sequence[tuple[str, str, str]]) -> str:
+    """A chart's legend in HTML: (colour, pre-escaped label, mark) per entry; mark is ``line``,
+    ``line base`` (thick), ``line dash`` or ``box``. The browser wraps it to the screen and draws
+    names in any script, which the PNG could not (``charts.style``)."""
+    return '<ul class="legend">' + "".join(
+        f'<li><span class="mark {mark}" style="--c:{color}"></span><span>{label}</span></li>' for color, label, mark in items
+    ) + "</ul>"
+
+
+def scenario_legend(colors: dict[str, str], mark: str = "line", notes: dict[str, str] | None = None,
+                    order: Sequence[str] | None = None, keys_only: bool = False) -> str:
+    """The legend of a chart of scenarios (``colors``: every scenario of the report, in order): the
+    key the chart draws when it draws keys (``charts.chart_names``), then the name; ``notes``:
+    pre-escaped text after a name. ``keys_only``: nothing unless the chart draws keys (the names
+    are on its axis)."""
+    keyed = charts.uses_keys(list(colors))
+    if keys_only and not keyed:
+        return ""
+    keys = charts.chart_names(colors)
+    items = []
+    for n in order or list(colors):
+        label = (f'<span class="key">{esc(keys[n])}</span> ' if keyed else "") + user_text(n)
+        if notes and notes.get(n):
+            label += f" · {notes[n]}"
+        base = colors[n] == charts.BASELINE_COLOR
+        items.append((colors[n], label, "box" if mark == "box" else f"{mark} base" if base else mark))
+    return legend(items)
 
 
 def table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "", row_classes: Sequence[str] | None = None,

@@ -17,7 +17,7 @@ from simulator.analysis.validity import input_warnings, validity_table
 from simulator.output import charts
 from simulator.output.export import cost_breakdown_frame, intervals_frame, replications_frame, summary_frame
 from simulator.output.report.files import files_html, scenario_files, write_data
-from simulator.output.report.page import esc, figure, header, html_kpi, summary_box, table, write_page
+from simulator.output.report.page import esc, figure, header, html_kpi, legend, summary_box, table, user_text, write_page
 from simulator.output.report.sections import (
     KPI_ROWS,
     assumption_rows,
@@ -72,11 +72,14 @@ def write_run_report(result: SimulationResult, out_dir: Path) -> Path:
     body.append(figure(charts.interval_service({result.name: iv}, colors, target.answer_within_seconds, target.fraction),
                        "Service by interval", "Service level, average speed of answer and abandonment through the day "
                        "(mean over days and replications)."))
+    groups = [(c, user_text(g), "box") for g, c in charts.group_colors(list(result.plan.group_names)).items()]
     body.append(figure(charts.staffing_by_group(result.plan.open_days_staffing().mean(axis=0), result.plan.group_names, list(iv["interval_start"]),
                                                 iv["offered"].to_numpy(float)), "Agents by interval",
-                       "Agents on the phones per interval and group (bars) against calls offered (line)."))
+                       "Agents on the phones per interval and group (bars, left axis) against calls offered (line, right axis).",
+                       legend(groups + [(charts.TEXT, "calls offered", "line")])))
     body.append(figure(charts.wait_distribution({result.name: result.wait_hist}, WAIT_BINS, colors, target.answer_within_seconds),
-                       "Distribution of waiting times", "Share of answered calls per 10-second band of waiting time."))
+                       "Distribution of waiting times", "Share of answered calls per 10-second band of waiting time "
+                       "(log scale); dashed: the service target."))
 
     # ---- tables
     body.append("<h2>Key figures</h2>")
