@@ -1,0 +1,32 @@
+"""``ccsim calibrate``: a baseline scenario fitted to a client's per-call log.
+
+``read_call_log`` (columns.py, calllog.py) checks and reads the export; ``calibrate_log``
+(fit.py with volumes.py, durations.py, staffing.py) estimates every value; ``scenario_yaml``
+(writer.py) writes them with how each was estimated. :func:`calibrate` does all three and checks
+that the file it wrote loads as a valid scenario.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from simulator.calibrate.calllog import CallLog, read_call_log
+from simulator.calibrate.columns import PRESETS, ColumnMap, column_map
+from simulator.calibrate.fit import Calibration, FitOptions, calibrate_log, observed_kpis
+from simulator.calibrate.writer import scenario_yaml
+from simulator.model.scenario import Scenario, load_scenario
+
+__all__ = ["PRESETS", "CallLog", "Calibration", "ColumnMap", "FitOptions", "calibrate", "calibrate_log",
+           "column_map", "observed_kpis", "read_call_log", "scenario_yaml"]
+
+
+def calibrate(log_path: str | Path, out: str | Path, layout: ColumnMap | None = None,
+              options: FitOptions = FitOptions(), name: str | None = None,
+              timezone: str | None = None) -> tuple[Calibration, Scenario]:
+    """Read ``log_path``, fit, write the scenario to ``out`` and load it back (validated)."""
+    log = read_call_log(log_path, layout or column_map(), timezone)
+    cal = calibrate_log(log, options)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(scenario_yaml(cal, name or f"Calibrated from {Path(log_path).name}"), encoding="utf-8")
+    return cal, load_scenario(out)
