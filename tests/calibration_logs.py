@@ -9,7 +9,6 @@ that recovers its parameters is evidence, not an echo.
 
 from __future__ import annotations
 
-import csv
 import heapq
 import math
 from dataclasses import dataclass, field
@@ -107,12 +106,19 @@ def generate(truth: LogTruth = LogTruth()) -> list[dict[str, object]]:
 
 
 def write_log(rows: list[dict[str, object]], path: Path, truth: LogTruth = LogTruth()) -> Path:
-    base = np.datetime64(truth.start_day, "s")
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["arrival_time", "queue", "wait_seconds", "outcome", "handle_seconds", "caller_id"])
-        for r in rows:
-            stamp = str(base + np.timedelta64(int(r["t"] * 1000), "ms"))
-            handle = "" if r["handle"] is None else f"{r['handle']:.2f}"
-            w.writerow([stamp, r["queue"], f"{r['wait']:.2f}", r["outcome"], handle, f"c{r['caller']}"])
+    """The rows as a CSV in the default layout (ISO 8601 arrival times, millisecond precision)."""
+    import pandas as pd  # only the writer needs it
+
+    t = np.array([r["t"] for r in rows])
+    stamps = (np.datetime64(truth.start_day, "ms") + (t * 1000).astype("timedelta64[ms]")).astype(str)
+    handle = np.array([np.nan if r["handle"] is None else r["handle"] for r in rows])
+    frame = pd.DataFrame({
+        "arrival_time": stamps,
+        "queue": [r["queue"] for r in rows],
+        "wait_seconds": np.round([r["wait"] for r in rows], 2),
+        "outcome": [r["outcome"] for r in rows],
+        "handle_seconds": np.round(handle, 2),
+        "caller_id": [f"c{r['caller']}" for r in rows],
+    })
+    frame.to_csv(path, index=False, na_rep="")
     return path
