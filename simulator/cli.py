@@ -23,6 +23,7 @@ from rich.table import Table
 from simulator.calibrate import PRESETS as CALIBRATE_PRESETS
 from simulator.calibrate import FitOptions, column_map
 from simulator.calibrate import calibrate as run_calibration
+from simulator.calibrate.diagnostics import fit_check
 from simulator.cli_tables import print_comparison
 from simulator.cli_jobs import Job, announce, interrupted_message, progress, start_job
 from simulator.core.errors import CcsimError, InputFileError
@@ -31,6 +32,7 @@ from simulator.model.scenario import load_scenario
 from simulator.output.export import inert_frame, slug
 from simulator.output.fmt import TEXT_MISSING, ci_text, kpi_text, number, pct
 from simulator.output.report import write_compare_report, write_run_report
+from simulator.output.report.calibration import write_calibration_report
 from simulator.studies.compare import compare as run_compare
 from simulator.studies.roster import Roster, optimize_roster
 from simulator.studies.simulate import SimulationResult, default_workers, simulate
@@ -370,16 +372,26 @@ def calibrate(
     fcr_window_days: Annotated[float, typer.Option("--fcr-window-days", min=0.01, help="A call by the same caller within this many days of an answered call is a repeat.")] = 7.0,
     redial_window_seconds: Annotated[float, typer.Option("--redial-window-seconds", min=1, help="A call by the same caller within this many seconds of an abandon is a redial.")] = 3600.0,
     name: Annotated[Optional[str], typer.Option("--name", help="Scenario name (default: 'Calibrated from LOG').")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Also write a fit report (HTML) here: the baseline simulated next to the log, fitted distributions, a back-test.")] = None,
+    replications: Annotated[int, typer.Option("--replications", "-r", min=2, max=1000, help="Replications for the fit report's simulations.")] = 5,
+    workers: WorkersOpt = None,
 ) -> None:
     """Fit a baseline scenario to a per-call log (volumes, profile, handle time, patience, FCR, redials, staffing)."""
     with _errors():
         layout = column_map(preset, mapping, column, outcome, time_format)
         options = FitOptions(interval_minutes, target_seconds, fcr_window_days, redial_window_seconds)
         cal, sc = run_calibration(log, out, layout, options, name, timezone)
+        if report is not None:
+            with progress(0, f"Fit report for {sc.name}", err_console) as tick:
+                tick.phase("simulating the calibrated baseline and the back-test")
+                page = write_calibration_report(cal, fit_check(cal, sc, replications, workers=workers), report)
+                tick(1)
     obs = cal.observed
     out_console.print(f"{out}: '{sc.name}' from {len(cal.log):,} calls, {len(sc.contact_types)} contact types, "
                       f"{len(sc.agents.groups)} agent groups; the log's service level {pct(obs['service_level'])}, "
                       f"abandonment {pct(obs['abandonment_rate'])}. Check it with: ccsim run {out}", soft_wrap=True)
+    if report is not None:
+        out_console.print(f"Fit report written to {page}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

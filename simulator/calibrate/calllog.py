@@ -42,6 +42,12 @@ class CallLog:
     def __len__(self) -> int:
         return len(self.arrival_s)
 
+    def subset(self, keep: np.ndarray) -> "CallLog":
+        """The calls where ``keep`` is true (e.g. the first weeks, for a back-test)."""
+        pick = (lambda a: None if a is None else a[keep])  # noqa: E731
+        return CallLog(self.arrival_s[keep], self.queue[keep], self.queues, self.wait_s[keep], self.answered[keep],
+                       self.handle_s[keep], pick(self.caller), pick(self.group), self.groups, self.skipped_rows, self.source)
+
 
 def read_call_log(path: str | Path, layout: ColumnMap, timezone: str | None = None) -> CallLog:
     """Read and check ``path`` with ``layout``; raise InputFileError naming the row and column."""

@@ -44,6 +44,16 @@ class DurationFit:
             out["cv"] = round(min(max(self.cv, CV_RANGE[0]), CV_RANGE[1]), 4)
         return out
 
+    def frozen(self) -> stats.rv_continuous:
+        """The fitted distribution as a frozen scipy distribution (for densities and survival)."""
+        if self.distribution == "exponential" or self.cv is None:
+            return stats.expon(scale=self.mean_seconds)
+        if self.distribution == "lognormal":
+            s2 = math.log1p(self.cv**2)
+            return stats.lognorm(math.sqrt(s2), scale=math.exp(math.log(self.mean_seconds) - s2 / 2))
+        shape = 1 / self.cv**2
+        return stats.gamma(shape, scale=self.mean_seconds / shape)
+
     def criterion(self) -> str:
         ranked = ", ".join(f"{k} {v:,.1f}" for k, v in sorted(self.aic.items(), key=lambda kv: kv[1]))
         return (f"lowest AIC among exponential, lognormal, gamma, the exponential unless beaten by more than "
