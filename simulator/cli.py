@@ -6,6 +6,7 @@ without a traceback.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import shlex
@@ -14,16 +15,13 @@ from contextlib import contextmanager
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Callable, Iterator, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from simulator.calibrate import PRESETS as CALIBRATE_PRESETS
-from simulator.calibrate import FitOptions, column_map
-from simulator.calibrate import calibrate as run_calibration
-from simulator.calibrate.diagnostics import fit_check
+from simulator.cli_calibrate import calibrate as calibrate_command
 from simulator.cli_tables import print_comparison
 from simulator.cli_jobs import Job, announce, interrupted_message, progress, start_job
 from simulator.core.errors import CcsimError, InputFileError
@@ -32,7 +30,6 @@ from simulator.model.scenario import load_scenario
 from simulator.output.export import inert_frame, slug
 from simulator.output.fmt import TEXT_MISSING, ci_text, kpi_text, number, pct
 from simulator.output.report import write_compare_report, write_run_report
-from simulator.output.report.calibration import write_calibration_report
 from simulator.studies.compare import compare as run_compare
 from simulator.studies.roster import Roster, optimize_roster
 from simulator.studies.simulate import SimulationResult, default_workers, simulate
@@ -357,41 +354,16 @@ def compare(
         out_console.print(f"Report written to {path}")
 
 
-@app.command()
-def calibrate(
-    log: Annotated[Path, typer.Argument(help="Per-call log (CSV, UTF-8): one row per call.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Scenario YAML to write.")],
-    preset: Annotated[Optional[str], typer.Option("--preset", help=f"Column layout of a known export: {', '.join(sorted(CALIBRATE_PRESETS))}.")] = None,
-    column: Annotated[Optional[list[str]], typer.Option("--column", help="FIELD=Column (repeatable): arrival_time, queue, wait_seconds, outcome, handle_seconds, caller_id, agent_group, call_id; 'a+b' adds or joins columns.")] = None,
-    outcome: Annotated[Optional[list[str]], typer.Option("--outcome", help="VALUE=answered|abandoned|skip (repeatable): how other outcome values count.")] = None,
-    mapping: Annotated[Optional[Path], typer.Option("--mapping", help="YAML file with columns:, outcomes:, time_format:.")] = None,
-    time_format: Annotated[Optional[str], typer.Option("--time-format", help="strftime format of arrival_time (default ISO 8601).")] = None,
-    timezone: Annotated[Optional[str], typer.Option("--timezone", help="Convert timestamps with an offset to this zone (e.g. Europe/Paris); default UTC.")] = None,
-    interval_minutes: Annotated[int, typer.Option("--interval-minutes", min=5, max=240, help="Interval length of the profile and staffing.")] = 30,
-    target_seconds: Annotated[float, typer.Option("--target-seconds", min=1, help="Service-level threshold (answered within).")] = 20.0,
-    fcr_window_days: Annotated[float, typer.Option("--fcr-window-days", min=0.01, help="A call by the same caller within this many days of an answered call is a repeat.")] = 7.0,
-    redial_window_seconds: Annotated[float, typer.Option("--redial-window-seconds", min=1, help="A call by the same caller within this many seconds of an abandon is a redial.")] = 3600.0,
-    name: Annotated[Optional[str], typer.Option("--name", help="Scenario name (default: 'Calibrated from LOG').")] = None,
-    report: Annotated[Optional[Path], typer.Option("--report", help="Also write a fit report (HTML) here: the baseline simulated next to the log, fitted distributions, a back-test.")] = None,
-    replications: Annotated[int, typer.Option("--replications", "-r", min=2, max=1000, help="Replications for the fit report's simulations.")] = 5,
-    workers: WorkersOpt = None,
-) -> None:
-    """Fit a baseline scenario to a per-call log (volumes, profile, handle time, patience, FCR, redials, staffing)."""
-    with _errors():
-        layout = column_map(preset, mapping, column, outcome, time_format)
-        options = FitOptions(interval_minutes, target_seconds, fcr_window_days, redial_window_seconds)
-        cal, sc = run_calibration(log, out, layout, options, name, timezone)
-        if report is not None:
-            with progress(0, f"Fit report for {sc.name}", err_console) as tick:
-                tick.phase("simulating the calibrated baseline and the back-test")
-                page = write_calibration_report(cal, fit_check(cal, sc, replications, workers=workers), report)
-                tick(1)
-    obs = cal.observed
-    out_console.print(f"{out}: '{sc.name}' from {len(cal.log):,} calls, {len(sc.contact_types)} contact types, "
-                      f"{len(sc.agents.groups)} agent groups; the log's service level {pct(obs['service_level'])}, "
-                      f"abandonment {pct(obs['abandonment_rate'])}. Check it with: ccsim run {out}", soft_wrap=True)
-    if report is not None:
-        out_console.print(f"Fit report written to {page}")
+def _one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """A command defined in another module, with this module's one-line errors and exit 2."""
+    @functools.wraps(command)
+    def wrapped(*args: object, **kwargs: object) -> None:
+        with _errors():
+            command(*args, **kwargs)
+    return wrapped
+
+
+app.command(name="calibrate")(_one_line_errors(calibrate_command))
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -122,3 +122,25 @@ def write_log(rows: list[dict[str, object]], path: Path, truth: LogTruth = LogTr
     })
     frame.to_csv(path, index=False, na_rep="")
     return path
+
+
+def interval_report(rows: list[dict[str, object]], path: Path, truth: LogTruth = LogTruth(), target_seconds: float = 20.0) -> Path:
+    """The same calls as an interval report (per interval and queue: offered, answered, abandoned,
+    AHT, service level, agents staffed): what a client without per-call data would send."""
+    import pandas as pd  # only the writer needs it
+
+    frame = pd.DataFrame(rows)
+    step = truth.interval_minutes * 60
+    frame["start"] = (frame["t"] // step) * step
+    frame["ans"] = frame["outcome"] == "answered"
+    frame["within"] = frame["ans"] & (frame["wait"] <= target_seconds)
+    g = frame.groupby(["start", "queue"])
+    out = pd.DataFrame({
+        "offered": g.size(), "answered": g["ans"].sum(), "abandoned": g.size() - g["ans"].sum(),
+        "aht_seconds": g["handle"].mean().fillna(0).round(1), "service_level": (g["within"].sum() / g.size()).round(4),
+    }).reset_index()
+    agents = {q.name: q.agents for q in truth.queues}
+    out["agents"] = out["queue"].map(agents)
+    out["interval_start"] = (np.datetime64(truth.start_day, "s") + out["start"].astype(int).to_numpy().astype("timedelta64[s]")).astype(str)
+    out[["interval_start", "queue", "offered", "answered", "abandoned", "aht_seconds", "service_level", "agents"]].to_csv(path, index=False)
+    return path

@@ -127,3 +127,39 @@ def test_presets_read_their_documented_layouts(tmp_path, preset):
     assert sorted(c.name for c in sc.contact_types) == ["billing", "tech"]
     assert all(c.fcr < 1.0 for c in sc.contact_types)  # callers seen: repeats found
     assert len(sc.agents.groups) == 2
+
+
+def test_an_interval_report_calibrates_to_a_scenario_that_reproduces_it(tmp_path):
+    from calibration_logs import interval_report
+    from simulator.studies.simulate import simulate
+
+    truth = LogTruth()
+    path = interval_report(generate(truth), tmp_path / "intervals.csv", truth)
+    res = runner.invoke(app, ["calibrate", str(path), "--interval-report", "--out", str(tmp_path / "out.yaml")])
+    assert res.exit_code == 0, res.output
+    sc = load_scenario(tmp_path / "out.yaml")
+    for q in truth.queues:
+        ct = next(c for c in sc.contact_types if c.name == q.name)
+        assert abs(ct.handle_time.mean_seconds / q.handle_mean - 1) < 0.03, (q.name, ct.handle_time)
+        assert abs(ct.patience.mean_seconds / q.patience_mean - 1) < 0.10, (q.name, ct.patience)
+        group = next(g for g in sc.agents.groups if g.skills == [q.name])
+        assert set(group.staffing) == {q.agents}
+    reps = simulate(sc, replications=3, workers=1).replications
+    text = (tmp_path / "out.yaml").read_text(encoding="utf-8")
+    observed_sl = float(text.split("service level ")[1].split(" ")[0])
+    observed_ab = float(text.split("abandonment ")[1].split(",")[0])
+    assert abs(reps["service_level"].mean() - observed_sl) < 0.03, (reps["service_level"].mean(), observed_sl)
+    assert abs(reps["abandonment_rate"].mean() - observed_ab) < 0.01, (reps["abandonment_rate"].mean(), observed_ab)
+
+
+@pytest.mark.parametrize("row, expected", [
+    ("2024-03-04T08:00:00,billing,10,8,3,200,0.7,5", "line 2, column 'answered' must be at most offered - abandoned"),
+    ("2024-03-04T08:00:00,billing,10,8,2,200,70,5", "line 2, column 'service_level' must be a fraction between 0 and 1"),
+    ("soon,billing,10,8,2,200,0.7,5", "line 2, column 'interval_start' must be a timestamp"),
+])
+def test_interval_report_bad_rows_are_one_line(tmp_path, row, expected):
+    path = tmp_path / "intervals.csv"
+    path.write_text("interval_start,queue,offered,answered,abandoned,aht_seconds,service_level,agents\n" + row + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["calibrate", str(path), "--interval-report", "--out", str(tmp_path / "out.yaml")])
+    line = _one_line_error(res)
+    assert expected in line, line

@@ -53,7 +53,7 @@ def read_call_log(path: str | Path, layout: ColumnMap, timezone: str | None = No
     """Read and check ``path`` with ``layout``; raise InputFileError naming the row and column."""
     p = Path(path)
     name = p.name
-    header = _header(p)
+    header = read_header(p)
     layout = layout.without_absent(header)
     missing = [c for c in layout.needed() if c not in header]
     if missing:
@@ -70,13 +70,13 @@ def read_call_log(path: str | Path, layout: ColumnMap, timezone: str | None = No
             acc.add(chunk, first_line)
             first_line += len(chunk)
     except UnicodeDecodeError:
-        raise InputFileError(f"{name} line {_bad_utf8_line(p)} is not valid UTF-8 text (save the export as UTF-8 CSV)") from None
+        raise InputFileError(f"{name} line {bad_utf8_line(p)} is not valid UTF-8 text (save the export as UTF-8 CSV)") from None
     except pd.errors.ParserError as exc:
         raise InputFileError(f"{name}: malformed CSV ({str(exc).splitlines()[0][:120]})") from None
     return acc.finish(str(p))
 
 
-def _header(p: Path) -> list[str]:
+def read_header(p: Path) -> list[str]:
     try:
         with p.open("rb") as fh:
             raw = fh.readline()
@@ -98,7 +98,7 @@ def _header(p: Path) -> list[str]:
     return [h.strip() for h in next(csv.reader([text]))]
 
 
-def _bad_utf8_line(p: Path) -> int:
+def bad_utf8_line(p: Path) -> int:
     with p.open("rb") as fh:
         for n, raw in enumerate(fh, start=1):
             try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from simulator.calibrate.durations import DurationFit
 from simulator.calibrate.fit import Calibration
-from simulator.calibrate.volumes import WEEKDAYS
+from simulator.calibrate.volumes import WEEKDAYS, Hours, Volumes
 
 
 def _hhmm(seconds: int) -> str:
@@ -27,7 +27,7 @@ def _dist_line(fit: DurationFit) -> str:
     return _flow(fit.spec())
 
 
-def _shares(values: list[float]) -> list[float]:
+def shares_summing_to_one(values: list[float]) -> list[float]:
     """Rounded shares (> 0, as the schema asks) that still sum to 1 within 1e-9."""
     floor = [max(v, 1e-6) for v in values]
     total = sum(floor)
@@ -46,29 +46,28 @@ def _followup(indent: str, how: str, key: str, value: float, delay_key: str, del
     return out
 
 
-def scenario_yaml(cal: Calibration, name: str) -> str:
-    log, v, h, o = cal.log, cal.volumes, cal.hours, cal.options
-    obs = cal.observed
-    lines = [
-        f"# Calibrated by `ccsim calibrate` from {Path(log.source).name}: {len(log):,} calls from {v.first_day} to {v.last_day}"
-        + (f" ({log.skipped_rows:,} rows skipped by the layout)." if log.skipped_rows else "."),
-        f"# The log's own KPIs: service level {obs['service_level']:.3f} (answered within {o.target_seconds:g} s / offered),"
-        f" abandonment {obs['abandonment_rate']:.3f}, ASA {obs['asa_seconds']:.1f} s, AHT {obs['aht_seconds']:.1f} s.",
-        "# Costs are not in a call log: add a `costs:` block (README \"Cost model\").",
+def head_lines(intro: str, name: str, v: Volumes, h: Hours, target_seconds: float, obs: dict[str, float]) -> list[str]:
+    """The file's header, horizon, service target and arrivals (shared by call logs and interval reports)."""
+    asa = f", ASA {obs['asa_seconds']:.1f} s" if "asa_seconds" in obs else ""
+    return [
+        f"# {intro}",
+        f"# The data's own KPIs: service level {obs['service_level']:.3f} (answered within {target_seconds:g} s / offered),"
+        f" abandonment {obs['abandonment_rate']:.3f}{asa}, AHT {obs['aht_seconds']:.1f} s.",
+        "# Costs are not in the data: add a `costs:` block (README \"Cost model\").",
         f"name: {json.dumps(name[:120])}",
         "seed: 1",
         "replications: 10",
         "horizon:",
-        f"  # the weekdays that had calls in the log ({', '.join(WEEKDAYS[w] for w in v.weekdays_open)}): one simulated week of open days",
+        f"  # the weekdays that had calls ({', '.join(WEEKDAYS[w] for w in v.weekdays_open)}): one simulated week of open days",
         f"  days: {len(v.weekdays_open)}",
-        f"  # start of the {h.interval_minutes}-minute interval of the earliest arrival of any day",
+        f"  # start of the {h.interval_minutes}-minute interval of the earliest call of any day",
         f"  open: {json.dumps(_hhmm(h.open_s))}",
-        "  # end of the interval of the latest arrival of any day",
+        "  # end of the interval of the latest call of any day",
         f"  close: {json.dumps(_hhmm(h.close_s))}",
         f"  interval_minutes: {h.interval_minutes}",
         "service_target:",
-        f"  # --target-seconds; the log answered {obs['service_level']:.1%} of offered calls within it",
-        f"  answer_within_seconds: {_num(o.target_seconds, 2)}",
+        f"  # --target-seconds; the data answered {obs['service_level']:.1%} of offered calls within it",
+        f"  answer_within_seconds: {_num(target_seconds, 2)}",
         "  fraction: 0.8",
         "arrivals:",
         f"  # first attempts (not repeats, not redials) per open day: {v.first_attempts:,} over {v.open_days} days with calls",
@@ -80,7 +79,14 @@ def scenario_yaml(cal: Calibration, name: str) -> str:
         f"  profile: [{', '.join(_num(x, 2) for x in v.profile)}]",
         "contact_types:",
     ]
-    shares = _shares(v.shares)
+
+
+def scenario_yaml(cal: Calibration, name: str) -> str:
+    log, v, h, o = cal.log, cal.volumes, cal.hours, cal.options
+    intro = (f"Calibrated by `ccsim calibrate` from {Path(log.source).name}: {len(log):,} calls from {v.first_day} to {v.last_day}"
+             + (f" ({log.skipped_rows:,} rows skipped by the layout)." if log.skipped_rows else "."))
+    lines = head_lines(intro, name, v, h, o.target_seconds, cal.observed)
+    shares = shares_summing_to_one(v.shares)
     for q, queue in enumerate(log.queues):
         hf, pf = cal.handle[q], cal.patience[q]
         fcr, judged, repeated = cal.follow.fcr[q]
