@@ -58,6 +58,17 @@ def test_bad_data_is_one_line_naming_the_row_and_column(tmp_path, text, expected
     assert expected in line, line
 
 
+@pytest.mark.parametrize("option, value, expected", [
+    ("--timezone", "Mars/Olympus", "--timezone must be a time zone name"),
+    ("--preset", "genesys", "--preset must be one of amazon-connect, nice-cxone"),
+    ("--column", "arrival", "--column must be field=Column"),
+    ("--column", "colour=Queue", "--column field must be one of"),
+])
+def test_bad_options_are_one_line(tmp_path, option, value, expected):
+    line = _one_line_error(_calibrate(tmp_path, HEADER + "\n".join(GOOD) + "\n", option, value))
+    assert expected in line, line
+
+
 def test_a_file_that_is_not_utf8_names_its_line(tmp_path):
     text = (HEADER + GOOD[0] + "\n" + GOOD[2] + "\n").encode() + "2024-03-04T09:05:00,caf\xe9,4,answered,10,x\n".encode("latin-1")
     line = _one_line_error(_calibrate(tmp_path, text))

@@ -53,6 +53,11 @@ def read_call_log(path: str | Path, layout: ColumnMap, timezone: str | None = No
     """Read and check ``path`` with ``layout``; raise InputFileError naming the row and column."""
     p = Path(path)
     name = p.name
+    if timezone is not None:
+        try:
+            pd.Timestamp(0, tz="UTC").tz_convert(timezone)
+        except Exception:  # noqa: BLE001 - pytz and zoneinfo raise different errors for an unknown zone
+            raise InputFileError(f"--timezone must be a time zone name such as Europe/Paris or America/Chicago (got {timezone!r})") from None
     header = read_header(p)
     layout = layout.without_absent(header)
     missing = [c for c in layout.needed() if c not in header]
@@ -167,7 +172,10 @@ class _Accumulator:
         try:
             t = pd.to_datetime(text, format=fmt, errors="coerce")
         except (ValueError, TypeError):  # offsets that differ between rows: read all in UTC
-            t = pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
+            try:
+                t = pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
+            except (ValueError, TypeError):
+                raise InputFileError(f"--time-format must be a strftime format such as %d/%m/%Y %H:%M (got {fmt!r})") from None
         if getattr(t.dt, "tz", None) is not None:
             t = t.dt.tz_convert(self.tz or "UTC").dt.tz_localize(None)
         bad = t.isna().to_numpy()

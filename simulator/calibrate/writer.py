@@ -94,7 +94,9 @@ def scenario_yaml(cal: Calibration, name: str) -> str:
             f"  - name: {json.dumps(queue[:60])}",
             f"    # share of first attempts in queue '{queue}'",
             f"    share: {json.dumps(shares[q])}",
-            f"    # maximum likelihood over {hf.observations:,} answered calls; {hf.criterion()}",
+            f"    # maximum likelihood over {hf.observations:,} answered calls"
+            + ("" if (log.answered & (log.queue == q)).any() else " of all queues (none answered in this one)")
+            + f"; {hf.criterion()}",
             f"    handle_time: {_dist_line(hf)}",
         ]
         if pf is None:
