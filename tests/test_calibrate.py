@@ -147,3 +147,14 @@ def test_no_abandons_means_no_patience_and_no_caller_means_fcr_one(tmp_path):
     assert scenario.contact_types[0].patience is None and scenario.contact_types[0].fcr == 1.0
     assert scenario.redials.probability == 0.0
     assert read_call_log(path, column_map()).caller is None
+
+
+def test_weekday_weights_become_fields_once_the_schema_has_them(calibrated):
+    from simulator.calibrate.writer import head_lines
+
+    _, cal, _, _ = calibrated
+    weekly = head_lines("intro", "n", cal.volumes, cal.hours, 20.0, cal.observed, weekly=True)
+    flat = head_lines("intro", "n", cal.volumes, cal.hours, 20.0, cal.observed, weekly=False)
+    assert '  start_day: "mon"' in weekly and "  days: 7" in weekly
+    assert any(line.startswith("  day_weights: [") for line in weekly)
+    assert any(line.startswith("  # day_weights: [") for line in flat) and not any("start_day" in line for line in flat)

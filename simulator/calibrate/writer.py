@@ -9,6 +9,7 @@ from pathlib import Path
 from simulator.calibrate.durations import DurationFit
 from simulator.calibrate.fit import Calibration
 from simulator.calibrate.volumes import WEEKDAYS, Hours, Volumes
+from simulator.model.scenario import Arrivals
 
 
 def _hhmm(seconds: int) -> str:
@@ -46,9 +47,29 @@ def _followup(indent: str, how: str, key: str, value: float, delay_key: str, del
     return out
 
 
-def head_lines(intro: str, name: str, v: Volumes, h: Hours, target_seconds: float, obs: dict[str, float]) -> list[str]:
+# The weekly-patterns schema (arrivals.day_weights, horizon.start_day) is written as fields when the
+# schema has them, as a comment before.
+WEEKLY_SCHEMA = "day_weights" in Arrivals.model_fields
+
+
+def _week_lines(v: Volumes, weekly: bool) -> tuple[list[str], list[str]]:
+    """(horizon lines, arrivals lines) for the week: fields with the weekly schema, a comment without."""
+    how = ["  # day-of-week weights, Monday first (calls on a day = calls_per_day x weight): the mean first attempts",
+           "  # on that weekday / calls_per_day, 0 for a weekday without calls (closed)."]
+    weights = f"day_weights: [{', '.join(_num(w, 3) for w in v.day_weights)}]"
+    if weekly:
+        return (["  # one simulated week from Monday; the weekdays without calls in the data are closed (weight 0)",
+                 "  days: 7", '  start_day: "mon"'], how + [f"  {weights}"])
+    opened = ", ".join(WEEKDAYS[w] for w in v.weekdays_open)
+    return ([f"  # the weekdays that had calls ({opened}): one simulated week of open days", f"  days: {len(v.weekdays_open)}"],
+            how + ["  # Written as a comment until the scenario schema has arrivals.day_weights:", f"  # {weights}"])
+
+
+def head_lines(intro: str, name: str, v: Volumes, h: Hours, target_seconds: float, obs: dict[str, float],
+               weekly: bool = WEEKLY_SCHEMA) -> list[str]:
     """The file's header, horizon, service target and arrivals (shared by call logs and interval reports)."""
     asa = f", ASA {obs['asa_seconds']:.1f} s" if "asa_seconds" in obs else ""
+    week_horizon, week_arrivals = _week_lines(v, weekly)
     return [
         f"# {intro}",
         f"# The data's own KPIs: service level {obs['service_level']:.3f} (answered within {target_seconds:g} s / offered),"
@@ -58,8 +79,7 @@ def head_lines(intro: str, name: str, v: Volumes, h: Hours, target_seconds: floa
         "seed: 1",
         "replications: 10",
         "horizon:",
-        f"  # the weekdays that had calls ({', '.join(WEEKDAYS[w] for w in v.weekdays_open)}): one simulated week of open days",
-        f"  days: {len(v.weekdays_open)}",
+        *week_horizon,
         f"  # start of the {h.interval_minutes}-minute interval of the earliest call of any day",
         f"  open: {json.dumps(_hhmm(h.open_s))}",
         "  # end of the interval of the latest call of any day",
@@ -72,9 +92,7 @@ def head_lines(intro: str, name: str, v: Volumes, h: Hours, target_seconds: floa
         "arrivals:",
         f"  # first attempts (not repeats, not redials) per open day: {v.first_attempts:,} over {v.open_days} days with calls",
         f"  calls_per_day: {_num(v.calls_per_day, 2)}",
-        "  # day-of-week weights, Monday first (calls on a day = calls_per_day x weight): the mean first attempts",
-        "  # on that weekday / calls_per_day. Written as a comment until the schema has arrivals.day_weights:",
-        f"  # day_weights: [{', '.join(_num(w, 3) for w in v.day_weights)}]",
+        *week_arrivals,
         f"  # first attempts per {h.interval_minutes}-minute interval from {_hhmm(h.open_s)}, mean over the open days (the engine normalises)",
         f"  profile: [{', '.join(_num(x, 2) for x in v.profile)}]",
         "contact_types:",
