@@ -6,6 +6,7 @@ without a traceback.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import shlex
@@ -14,12 +15,13 @@ from contextlib import contextmanager
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Callable, Iterator, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from simulator.cli_calibrate import calibrate as calibrate_command
 from simulator.cli_tables import print_comparison
 from simulator.cli_jobs import Job, announce, interrupted_message, progress, start_job
 from simulator.core.errors import CcsimError, InputFileError
@@ -352,6 +354,18 @@ def compare(
     print_comparison(comp, out_console, details=details)
     if path is not None:
         out_console.print(f"Report written to {path}")
+
+
+def _one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """A command defined in another module, with this module's one-line errors and exit 2."""
+    @functools.wraps(command)
+    def wrapped(*args: object, **kwargs: object) -> None:
+        with _errors():
+            command(*args, **kwargs)
+    return wrapped
+
+
+app.command(name="calibrate")(_one_line_errors(calibrate_command))
 
 
 def main() -> None:  # pragma: no cover - console entry point
