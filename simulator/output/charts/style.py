@@ -232,6 +232,14 @@ def log_percent_axis(ax: plt.Axes, lowest: float) -> None:
     ax.yaxis.set_minor_locator(NullLocator())  # decades only: minor ticks of a log axis cost much drawing and say little
 
 
+def legend_above(fig: Figure, handles: list, labels: list[str], fontsize: float = 10) -> None:
+    """A figure legend above the plots, clear of every subplot title (call after tight_layout).
+
+    For fixed series labels only (log, fit, band); scenario names go in HTML legends.
+    """
+    fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(5, len(labels)), fontsize=fontsize)
+
+
 def figure_png(fig: Figure) -> bytes:
     """The figure as PNG bytes (and closed, so long runs do not pile up figures)."""
     buf = io.BytesIO()
