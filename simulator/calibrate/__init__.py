@@ -8,6 +8,7 @@ that the file it wrote loads as a valid scenario.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from simulator.calibrate.calllog import CallLog, read_call_log
@@ -44,5 +45,7 @@ def calibrate_interval_report(report_path: str | Path, out: str | Path, columns:
 def _written(out: str | Path, text: str) -> Scenario:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    partial = out.with_name(out.name + ".partial")  # a kill never leaves a half-written scenario
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, out)
     return load_scenario(out)
