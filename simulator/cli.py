@@ -2,6 +2,10 @@
 
 Every error the package raises on purpose (CcsimError) becomes one line on stderr and exit code 2,
 without a traceback.
+
+Start-up: `ccsim --help` and `ccsim validate` stay light, so the simulation, the reports (pandas,
+matplotlib, openpyxl) and the optimizers (scipy) are imported inside the commands that use them
+(tests/test_startup.py checks it). Signatures use only typer, pathlib and the typing module.
 """
 
 from __future__ import annotations
@@ -15,25 +19,18 @@ from contextlib import contextmanager
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Callable, Iterator, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from simulator.cli_calibrate import calibrate as calibrate_command
-from simulator.cli_tables import print_comparison
 from simulator.cli_jobs import Job, announce, interrupted_message, progress, start_job
 from simulator.core.errors import CcsimError, InputFileError
-from simulator.model.build import build_plan
-from simulator.model.scenario import load_scenario
-from simulator.output.export import inert_frame, slug
-from simulator.output.fmt import TEXT_MISSING, ci_text, kpi_text, number, pct
-from simulator.output.report import write_compare_report, write_run_report
-from simulator.studies.compare import compare as run_compare
-from simulator.studies.roster import Roster, optimize_roster
-from simulator.studies.simulate import SimulationResult, default_workers, simulate
-from simulator.studies.staffing import optimize_staffing
+
+if TYPE_CHECKING:
+    from simulator.studies.roster import Roster
+    from simulator.studies.simulate import SimulationResult
 
 def _click_error(name: str) -> type[Exception]:
     """Click's exception class ``name``: typer >= 0.20 vendors click, older ones import it, and
@@ -122,6 +119,7 @@ ResumeOpt = Annotated[Optional[Path], typer.Option("--resume", help="Continue an
 
 
 def _default_out(name: str) -> Path:
+    from simulator.output.export import slug  # pandas, openpyxl: only for a command that writes files
     return Path("reports") / f"{slug(name)}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
@@ -137,6 +135,9 @@ def run(
     resume: ResumeOpt = None,
 ) -> None:
     """Simulate one scenario: KPIs and costs with 95% confidence intervals."""
+    from simulator.model.scenario import load_scenario  # pydantic models: after parsing the command line
+    from simulator.output.report import write_run_report  # pandas, matplotlib, openpyxl: only here
+    from simulator.studies.simulate import default_workers, simulate  # the engine (simpy), pandas
     with _errors():
         sc = load_scenario(scenario)
         n = replications or sc.replications
@@ -167,6 +168,8 @@ def _interruptible(job: Job) -> Iterator[None]:
 
 
 def _print_run(result: SimulationResult) -> None:
+    from rich.table import Table  # rich's tables: only for a command that prints one
+    from simulator.output.fmt import TEXT_MISSING, ci_text, kpi_text, number, pct  # pandas, via the cost components
     m = result.metrics()
     cur = result.scenario.currency
     t = Table(title=f"{result.name} - {len(result.replications)} replications, seed {result.seed}")
@@ -192,6 +195,8 @@ def _print_run(result: SimulationResult) -> None:
 @app.command()
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario file (and the files it extends) without simulating."""
+    from simulator.model.build import build_plan  # the model layer: after parsing the command line
+    from simulator.model.scenario import load_scenario  # the same
     with _errors():
         sc = load_scenario(scenario)
         if not any(g.staffing == "optimize" for g in sc.agents.groups):
@@ -230,6 +235,11 @@ def staff(
     shifts: Annotated[bool, typer.Option("--shifts", help="Also roster the requirement into the scenario's agents.shifts (fewest paid hours); the roster CSV goes next to the staffing CSV.")] = False,
 ) -> None:
     """Fewest agents per interval and group that meet the service target (found by simulation)."""
+    from rich.table import Table  # rich's tables: only for a command that prints one
+    from simulator.model.scenario import load_scenario  # pydantic models: after parsing the command line
+    from simulator.output.export import inert_frame  # pandas, openpyxl: only here
+    from simulator.studies.roster import optimize_roster  # scipy.optimize (milp): only here
+    from simulator.studies.staffing import optimize_staffing  # the engine (simpy), scipy: only here
     with _errors():
         sc = load_scenario(scenario)
         with progress(0, f"Staffing {sc.name}", err_console) as tick:
@@ -268,6 +278,7 @@ def staff(
 
 def _staff_csv_paths(csv: Path | None, name: str, roster: bool) -> tuple[Path, Path | None]:
     """The staffing CSV and, with a roster, ``<stem>-roster.csv`` next to it; nothing is overwritten."""
+    from simulator.output.export import slug  # pandas, openpyxl: only for a command that writes files
     path = csv or Path("reports") / f"{slug(name)}-staffing.csv"
 
     def twin(p: Path) -> Path | None:
@@ -282,6 +293,8 @@ def _staff_csv_paths(csv: Path | None, name: str, roster: bool) -> tuple[Path, P
 
 
 def _print_roster(roster: Roster) -> None:
+    from rich.table import Table  # rich's tables: only for a command that prints one
+    from simulator.output.fmt import number  # pandas, via the cost components
     for label, days in roster.day_classes():
         for title, frame in ((f"Roster, {label}: required vs on the phones per interval (all groups)", roster.interval_summary(days[0])),
                              (f"Heads per shift type, {label} (per day)", roster.by_shift_type(days[0]))):
@@ -303,6 +316,7 @@ def _json_num(x: float) -> float | None:
 
 
 def _cell(col: str, v: object) -> str:
+    from simulator.output.fmt import kpi_text  # pandas, via the cost components
     if isinstance(v, float):
         return kpi_text(col, v)
     return str(v)
@@ -324,6 +338,11 @@ def compare(
     details: Annotated[bool, typer.Option("--details", help="Also print every KPI's paired difference, the finance figures and the attribution (always in the report and --json).")] = False,
 ) -> None:
     """Compare lever scenarios with a baseline: paired differences, savings, ROI."""
+    from simulator.cli_tables import print_comparison  # rich's tables, pandas: only here
+    from simulator.model.scenario import load_scenario  # pydantic models: after parsing the command line
+    from simulator.output.report import write_compare_report  # pandas, matplotlib, openpyxl: only here
+    from simulator.studies.compare import compare as run_compare  # the engine (simpy), scipy: only here
+    from simulator.studies.simulate import default_workers  # with the engine
     if hold not in ("service", "staffing"):
         _fail(f"--hold must be 'service' or 'staffing' (got {hold!r})")
     if target not in ("file", "as-is"):
