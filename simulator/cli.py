@@ -29,6 +29,7 @@ from simulator.cli_jobs import Job, announce, interrupted_message, progress, sta
 from simulator.core.errors import CcsimError, InputFileError
 
 if TYPE_CHECKING:
+    from simulator.studies.compare import Comparison
     from simulator.studies.roster import Roster
     from simulator.studies.simulate import SimulationResult
 
@@ -119,7 +120,7 @@ ResumeOpt = Annotated[Optional[Path], typer.Option("--resume", help="Continue an
 
 
 def _default_out(name: str) -> Path:
-    from simulator.output.export import slug  # pandas, openpyxl: only for a command that writes files
+    from simulator.output.names import slug  # a file name: only for a command that writes files
     return Path("reports") / f"{slug(name)}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
@@ -136,7 +137,6 @@ def run(
 ) -> None:
     """Simulate one scenario: KPIs and costs with 95% confidence intervals."""
     from simulator.model.scenario import load_scenario  # pydantic models: after parsing the command line
-    from simulator.output.report import write_run_report  # pandas, matplotlib, openpyxl: only here
     from simulator.studies.simulate import default_workers, simulate  # the engine (simpy), pandas
     with _errors():
         sc = load_scenario(scenario)
@@ -147,13 +147,20 @@ def run(
         with _interruptible(job), progress(n, f"Simulating {sc.name}", err_console) as tick:
             result = simulate(sc, replications=n, seed=seed, workers=workers, progress=tick, store=job.store)
             tick.phase("writing the report")
-            path = job.publish(lambda folder: write_run_report(result, folder))
+            path = job.publish(functools.partial(_write_report, result))
     if json_out:
         sys.stdout.write(json.dumps(result.to_json_dict(), allow_nan=False) + "\n")
         return
     _print_run(result)
     if path is not None:
         out_console.print(f"Report written to {path}")
+
+
+def _write_report(result: SimulationResult | Comparison, folder: Path) -> Path:
+    """The report of a run or a comparison into ``folder``."""
+    from simulator.output.report import write_compare_report, write_run_report  # matplotlib, openpyxl: only with a report
+    from simulator.studies.simulate import SimulationResult  # loaded already by the command
+    return write_run_report(result, folder) if isinstance(result, SimulationResult) else write_compare_report(result, folder)
 
 
 @contextmanager
@@ -278,7 +285,7 @@ def staff(
 
 def _staff_csv_paths(csv: Path | None, name: str, roster: bool) -> tuple[Path, Path | None]:
     """The staffing CSV and, with a roster, ``<stem>-roster.csv`` next to it; nothing is overwritten."""
-    from simulator.output.export import slug  # pandas, openpyxl: only for a command that writes files
+    from simulator.output.names import slug  # a file name: only for a command that writes files
     path = csv or Path("reports") / f"{slug(name)}-staffing.csv"
 
     def twin(p: Path) -> Path | None:
@@ -340,7 +347,6 @@ def compare(
     """Compare lever scenarios with a baseline: paired differences, savings, ROI."""
     from simulator.cli_tables import print_comparison  # rich's tables, pandas: only here
     from simulator.model.scenario import load_scenario  # pydantic models: after parsing the command line
-    from simulator.output.report import write_compare_report  # pandas, matplotlib, openpyxl: only here
     from simulator.studies.compare import compare as run_compare  # the engine (simpy), scipy: only here
     from simulator.studies.simulate import default_workers  # with the engine
     if hold not in ("service", "staffing"):
@@ -366,7 +372,7 @@ def compare(
             comp = run_compare(base, others, hold=hold, replications=replications, seed=seed, workers=workers,
                                progress=tick, store=job.store, target=target, phase=tick.phase)
             tick.phase("writing the report")
-            path = job.publish(lambda folder: write_compare_report(comp, folder))
+            path = job.publish(functools.partial(_write_report, comp))
     if json_out:
         sys.stdout.write(json.dumps(comp.to_json_dict(), allow_nan=False) + "\n")
         return

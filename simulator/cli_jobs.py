@@ -76,7 +76,7 @@ def start_job(command: str, scenario_files: list[Path], report: Path | None, nam
     work folder is the one given and must belong to the same command and scenario files.
     """
     from simulator.output.checkpoint import read_job, write_job  # pandas: only for a command that simulates
-    from simulator.output.export import slug  # pandas, openpyxl: the same
+    from simulator.output.names import slug  # a file name: the same
     names = [str(p.resolve()) for p in scenario_files]
     if resume is not None:
         job = read_job(resume)
