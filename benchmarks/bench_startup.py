@@ -11,7 +11,8 @@ jobs on the machine slow it less than wall time; the best of ``--repeat`` runs i
 ``--ref``, that revision is extracted with ``git archive`` into a temporary folder and both trees
 run alternately, command by command, so they share the same machine conditions.
 
-The last column lists the heavy modules the command imported (one extra, untimed run each).
+The last column lists the heavy modules the command imported (one extra, untimed run each). A
+first row, ``python -c pass``, is the interpreter alone on this machine: the floor of any command.
 This is a script, not a test: quote its figures with the machine and the load average.
 """
 
@@ -35,6 +36,7 @@ COMMANDS = {
     "ccsim validate": ["validate", "scenarios/baseline.yaml"],
     "ccsim run -r 1": ["run", "scenarios/baseline.yaml", "-r", "1", "-w", "1", "--no-report"],
 }
+BARE = "python -c pass"
 HEAVY = ("scipy", "scipy.stats", "pandas", "matplotlib", "openpyxl", "simpy", "rich.table")
 ENTRY = "from simulator.cli import app; app()"
 # The same, and which heavy modules were imported (written to stderr at exit).
@@ -86,12 +88,13 @@ def extract(rev: str, into: Path) -> Tree:
 def measure(trees: list[Tree], repeat: int) -> dict[tuple[str, str], tuple[float, float]]:
     """Best (CPU, wall) per tree and command; the trees alternate run by run."""
     best: dict[tuple[str, str], tuple[float, float]] = {}
-    for name, args in COMMANDS.items():
-        for tree in trees:  # warm the file cache (and .pyc files) first
-            cpu_seconds(tree, args)
+    runs = [(BARE, "pass", [], trees[-1:])] + [(name, ENTRY, args, trees) for name, args in COMMANDS.items()]
+    for name, code, args, on in runs:
+        for tree in on:  # warm the file cache (and .pyc files) first
+            cpu_seconds(tree, args, code)
         for _ in range(repeat):
-            for tree in trees:
-                cpu, wall = cpu_seconds(tree, args)[:2]
+            for tree in on:
+                cpu, wall = cpu_seconds(tree, args, code)[:2]
                 old = best.get((tree.label, name), (float("inf"), float("inf")))
                 best[tree.label, name] = (min(old[0], cpu), min(old[1], wall))
     return best
@@ -102,13 +105,16 @@ def main() -> None:
     ap.add_argument("--ref", help="also run this git revision of the repository (the 'before')")
     ap.add_argument("--repeat", type=int, default=7, help="runs per command and tree; the best is kept")
     args = ap.parse_args()
+    load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="ccsim-bench-startup-") as tmp:
         trees = ([extract(args.ref, Path(tmp))] if args.ref else []) + [Tree("this tree", ROOT)]
         best = measure(trees, args.repeat)
         heavy = {(t.label, name): heavy_modules(t, cmd) for t in trees for name, cmd in COMMANDS.items()}
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"Start-up, best of {args.repeat} runs per command (CPU = user + sys of the process); load average {load}")
+    print(f"Start-up, best of {args.repeat} runs per command (CPU = user + sys of the process); "
+          f"load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print(f"{'command':16} {'tree':24} {'CPU s':>7} {'wall s':>7} {'CPU ratio':>9}  heavy modules imported")
+    cpu, wall = best[trees[-1].label, BARE]
+    print(f"{BARE:16} {'(the interpreter alone)':24} {cpu:7.2f} {wall:7.2f}")
     for name in COMMANDS:
         ref_cpu = best[trees[0].label, name][0]
         for t in trees:

@@ -2,10 +2,8 @@
 
 Every error the package raises on purpose (CcsimError) becomes one line on stderr and exit code 2,
 without a traceback.
-
-Start-up: `ccsim --help` and `ccsim validate` stay light, so the simulation, the reports (pandas,
-matplotlib, openpyxl) and the optimizers (scipy) are imported inside the commands that use them
-(tests/test_startup.py checks it). Signatures use only typer, pathlib and the typing module.
+Start-up: the commands import the simulation, reports and optimizers (pandas, scipy, matplotlib)
+when they run, so `ccsim --help` and `ccsim validate` stay light (tests/test_startup.py).
 """
 
 from __future__ import annotations
@@ -30,7 +28,6 @@ from simulator.core.errors import CcsimError, InputFileError
 
 if TYPE_CHECKING:
     from simulator.studies.compare import Comparison
-    from simulator.studies.roster import Roster
     from simulator.studies.simulate import SimulationResult
 
 def _click_error(name: str) -> type[Exception]:
@@ -243,6 +240,7 @@ def staff(
 ) -> None:
     """Fewest agents per interval and group that meet the service target (found by simulation)."""
     from rich.table import Table  # rich's tables: only for a command that prints one
+    from simulator.cli_tables import print_roster  # rich's tables, pandas: the same
     from simulator.model.scenario import load_scenario  # pydantic models: after parsing the command line
     from simulator.output.export import inert_frame  # pandas, openpyxl: only here
     from simulator.studies.roster import optimize_roster  # scipy.optimize (milp): only here
@@ -279,7 +277,7 @@ def staff(
         t.add_row(*[_cell(c, r[c]) for c in table.columns if c in shown])
     out_console.print(t)
     if study is not None:
-        _print_roster(study.roster)
+        print_roster(study.roster, out_console)
     out_console.print(f"Written to {path}" + (f" and {roster_path}" if roster_path else ""))
 
 
@@ -297,25 +295,6 @@ def _staff_csv_paths(csv: Path | None, name: str, roster: bool) -> tuple[Path, P
     elif taken:
         raise InputFileError(f"--csv file {taken[0]} exists; choose another name so nothing is overwritten")
     return path, twin(path)
-
-
-def _print_roster(roster: Roster) -> None:
-    from rich.table import Table  # rich's tables: only for a command that prints one
-    from simulator.output.fmt import number  # pandas, via the cost components
-    for label, days in roster.day_classes():
-        for title, frame in ((f"Roster, {label}: required vs on the phones per interval (all groups)", roster.interval_summary(days[0])),
-                             (f"Heads per shift type, {label} (per day)", roster.by_shift_type(days[0]))):
-            t = Table(title=title)
-            for col in frame.columns:
-                t.add_column(col, justify="right")
-            for r in frame.itertuples(index=False):
-                t.add_row(*[number(v, 1) if isinstance(v, float) else str(v) for v in r])
-            out_console.print(t)
-    out_console.print(f"Paid hours: {number(roster.paid_hours, 1)} over {len(roster.weekdays)} day(s), paid breaks in, unpaid "
-                      f"lunch out (the requirement is {number(roster.required_hours, 1)} agent-hours on the phones); "
-                      f"integer program solved in {roster.solve_seconds:.2f} s"
-                      + (f", within {roster.mip_gap:.2%} of the optimum (time limit)" if roster.mip_gap > 1e-6 else ", optimal"),
-                      markup=False, highlight=False)
 
 
 def _json_num(x: float) -> float | None:
