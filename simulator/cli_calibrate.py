@@ -12,13 +12,10 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from simulator.calibrate import PRESETS, FitOptions, calibrate_interval_report, column_map
+from simulator.calibrate import PRESETS, calibrate_interval_report, column_map
 from simulator.calibrate import calibrate as run_calibration
-from simulator.calibrate.diagnostics import fit_check
 from simulator.cli_jobs import progress, start_job
 from simulator.core.errors import InputFileError
-from simulator.output.fmt import pct
-from simulator.output.report.calibration import write_calibration_report
 
 out_console = Console(emoji=False, markup=False, highlight=False)
 err_console = Console(stderr=True, emoji=False, markup=False, highlight=False)
@@ -48,6 +45,8 @@ def calibrate(
     if out.exists() and (out.is_dir() or not force):
         raise InputFileError(f"--out {out} already exists; choose a new file so nothing you wrote is overwritten"
                              + ("" if out.is_dir() else " (or add --force to replace it)"))
+    from simulator.calibrate.fit import FitOptions  # the fitting (scipy.stats): only when this command runs
+    from simulator.output.fmt import pct  # pandas, through the cost components it names
     if interval_report:
         if report is not None:
             raise InputFileError("--report needs a per-call log (an interval report has no waits or handle times to draw)")
@@ -61,6 +60,8 @@ def calibrate(
     cal, sc = run_calibration(log, out, layout, options, name, timezone)
     page = None
     if job is not None:
+        from simulator.calibrate.diagnostics import fit_check  # simulation and charts (matplotlib): only with --report
+        from simulator.output.report.calibration import write_calibration_report  # with fit_check
         with progress(0, f"Fit report for {sc.name}", err_console) as tick:
             tick.phase("simulating the calibrated baseline and the back-test")
             check = fit_check(cal, sc, replications, workers=workers)

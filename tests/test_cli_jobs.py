@@ -91,7 +91,7 @@ def test_the_out_folder_is_checked_before_any_simulation(tmp_path, monkeypatch):
     def no_simulation(*a, **k):
         raise AssertionError("simulated before checking --out")
 
-    monkeypatch.setattr(cli, "simulate", no_simulation)
+    monkeypatch.setattr("simulator.studies.simulate.simulate", no_simulation)  # `run` imports it when it runs
     scen = write_yaml(tmp_path / "s.yaml", minimal_dict())
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "keep.txt").write_text("mine")
