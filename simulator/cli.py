@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from simulator.cli_app import app_command
 from simulator.cli_calibrate import calibrate as calibrate_command
 from simulator.cli_tables import print_comparison
 from simulator.cli_jobs import Job, announce, interrupted_message, progress, start_job
@@ -366,6 +367,7 @@ def _one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
 
 
 app.command(name="calibrate")(_one_line_errors(calibrate_command))
+app.command(name="app")(_one_line_errors(app_command))
 
 
 def main() -> None:  # pragma: no cover - console entry point
