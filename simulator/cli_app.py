@@ -50,7 +50,8 @@ def app_command(
     if seed is not None:
         args += ["--seed", str(seed)]
     cmd = [sys.executable, "-m", "streamlit", "run", str(page), "--server.address", host, "--server.port", str(port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false", "--", *args]
+           "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--client.toolbarMode", "viewer", "--", *args]
     typer.echo(f"ccsim what-if page for {folder}: http://{host}:{port} (Ctrl-C stops it)", err=True)
     try:
         code = subprocess.call(cmd)

@@ -2,19 +2,20 @@
 
 Everything shown is plain text: labels and messages go through :func:`plain` (no markdown, no
 HTML), numbers through ``simulator.output.fmt``; the report is the comparison report's own HTML
-(every file string escaped there) in a sandboxed iframe. Each browser session keeps its own run
+(every file string escaped there) in an iframe of its own origin (a data: URL). Each browser session keeps its own run
 in ``st.session_state``; the runner's caches are shared only by exact key.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from simulator.app import state
 from simulator.app.runner import RUNNER, Job, Outcome, run_key
@@ -46,14 +47,21 @@ def _step(value: float) -> float:
     return max(step, 1e-4)
 
 
-def knob_widget(knob: state.Knob, key: str) -> float:
-    """A slider for a share, a number input bounded by the schema for anything else."""
+def _signed(text: str, x: float) -> str:
+    """A delta with its sign first (Streamlit colours a delta by its leading minus)."""
+    if text[:1] in "+-":
+        return text
+    return ("-" if x < 0 else "+") + text.replace("-", "", 1).replace("+", "", 1)
+
+
+def knob_widget(knob: state.Knob, key: str, where: Any = st) -> float:
+    """A slider for a share, a number input bounded by the schema for anything else (in ``where``)."""
     b = knob.bounds
     label = plain(knob.label)
     if b.is_share:
-        return float(st.slider(label, min_value=float(b.low), max_value=float(b.high), value=knob.value, step=0.01, key=key))
+        return float(where.slider(label, min_value=float(b.low), max_value=float(b.high), value=knob.value, step=0.01, key=key))
     step = _step(knob.value)
-    return float(st.number_input(label, min_value=None if b.low_open or b.low is None else b.low,
+    return float(where.number_input(label, min_value=None if b.low_open or b.low is None else b.low,
                                  max_value=None if b.high_open or b.high is None else b.high, value=knob.value, step=step,
                                  format="%.4f" if step < 0.01 else "%.2f" if step < 1 else "%.0f", key=key))
 
@@ -66,7 +74,9 @@ def sidebar(folder: state.Folder, opts: state.Options, slots: dict) -> tuple[str
         st.sidebar.warning(plain(f"{name}: {problem}"))
     baseline = st.sidebar.selectbox("Baseline", folder.baselines, key="baseline")
     catalogue = folder.levers(baseline)
-    picked = st.sidebar.multiselect("Levers", list(catalogue), key=f"levers|{baseline}",
+    # ?levers=chatbot,ivr preselects levers (names of the catalogue only); else the first lever.
+    asked = [k for k in st.query_params.get("levers", "").split(",") if k in catalogue]
+    picked = st.sidebar.multiselect("Levers", list(catalogue), default=asked or list(catalogue)[:1], key=f"levers|{baseline}",
                                     format_func=lambda k: f"{lever_label(k)} ({catalogue[k][0]})")
     hold = st.sidebar.radio("Compare at", list(state.HOLDS), format_func=state.HOLDS.get, key="hold")
     base = folder.scenarios[baseline]
@@ -81,7 +91,7 @@ def sidebar(folder: state.Folder, opts: state.Options, slots: dict) -> tuple[str
     st.sidebar.header("Context (baseline and what-if alike)")
     values = {}
     for knob in state.context_knobs(base):
-        values[knob.path] = knob_widget(knob, f"{baseline}|{knob.path}")
+        values[knob.path] = knob_widget(knob, f"{baseline}|{knob.path}", st.sidebar)
         slots[knob.path] = st.sidebar.empty()
     return baseline, tuple(picked), values, {"hold": hold, **size}
 
@@ -129,11 +139,11 @@ def results(out: Outcome, baseline: Scenario, what_if: Scenario, hold: str) -> N
     st.subheader(plain(f"{name} vs {comp.baseline.name}"))
     st.caption(plain(f"{held}; {len(comp.baseline.replications)} paired replications, seed {comp.baseline.seed}, "
                      f"{baseline.horizon.days} day(s); costs in {cur}"))
-    cols = st.columns(5)
+    cols = [*st.columns(3), *st.columns(3)[:2]]  # two rows: the amounts need the width
     for col, kpi in zip(cols, (*COST_KPIS, "service_level")):
         r = d.loc[kpi]
         col.metric(plain(kpi.replace("_", " ")), kpi_text(kpi, r.scenario_mean, cur),
-                   delta=kpi_text(kpi, r.diff_mean, cur, signed=True), delta_color="inverse" if kpi in COST_KPIS else "normal",
+                   delta=_signed(kpi_text(kpi, r.diff_mean, cur, signed=True), r.diff_mean), delta_color="inverse" if kpi in COST_KPIS else "normal",
                    help=plain(f"baseline {kpi_text(kpi, r.baseline_mean, cur)}"))
     agents = d.loc["staffed_agent_hours"]
     cols[4].metric("agents needed", number(state.agents_needed(agents.scenario_mean, baseline), 1),
@@ -144,8 +154,10 @@ def results(out: Outcome, baseline: Scenario, what_if: Scenario, hold: str) -> N
     c1.metric(plain(f"monthly saving ({cur})"), money(fin["savings_month"]),
               help="positive: the what-if costs less", border=True)
     c1.caption(plain(f"95% CI {ci_text(fin['savings_month_ci95_low'], fin['savings_month_ci95_high'], money)}"))
-    c2.metric("payback", re.sub(r"</?b>", "", payback_text(fin)), border=True)
-    c2.caption(plain(f"investment {money(fin['investment'])} {cur}"))
+    sentence = payback_text(fin)  # the report's words: "pays back in <b>7 months</b> (95% CI 5 to 11)"
+    bold = re.search(r"<b>(.*?)</b>", sentence)
+    c2.metric("payback", bold.group(1) if bold else "none", border=True)
+    c2.caption(plain(f"{re.sub(r'</?b>', '', sentence)}; investment {money(fin['investment'])} {cur}"))
     c3.metric(plain(f"NPV over 3 years ({cur})"), money(fin["npv_3y"]), border=True)
     c3.caption(plain(f"95% CI {ci_text(fin['npv_3y_ci95_low'], fin['npv_3y_ci95_high'], money)}"))
     st.subheader("Downloads")
@@ -159,7 +171,8 @@ def results(out: Outcome, baseline: Scenario, what_if: Scenario, hold: str) -> N
     st.caption("Same figures from the command line, in the folder of the two files:")
     st.code(state.command_line(hold), language="bash")
     with st.expander("The comparison report (charts and tables)", expanded=True):
-        components.html(out.report.html.decode("utf-8"), height=1100, scrolling=True)
+        # A data: URL has an opaque origin: the report (scripts forbidden by its own CSP) cannot reach the page.
+        st.iframe("data:text/html;base64," + base64.b64encode(out.report.html).decode("ascii"), height=1100)
 
 
 def main() -> None:
