@@ -166,3 +166,38 @@ def test_cancel_stops_the_run_and_caches_nothing(folder: state.Folder) -> None:
     assert runner.store.saved <= 1  # at most the replication under way when the flag was set
     done = _wait(runner.start(base, what_if, "service"))
     assert done.outcome is not None and not done.cancelled
+
+
+# ---------------------------------------------------------------- the command
+def test_app_command_serves_on_localhost_the_shipped_set_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    import simulator.cli_app as cli_app
+
+    calls: list[list[str]] = []
+    monkeypatch.setattr(cli_app.subprocess, "call", lambda cmd: calls.append(cmd) or 0)
+    res = cli.invoke(app, ["app"])
+    assert res.exit_code == 0, res.output
+    cmd = calls[0]
+    assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1" and cmd[cmd.index("--server.port") + 1] == "8501"
+    page_args = cmd[cmd.index("--") + 1:]
+    assert Path(page_args[0]) == cli_app.shipped_folder().resolve()
+    assert page_args[1:] == ["--days", "1", "--replications", "3", "--workers", "1"]
+    res = cli.invoke(app, ["app", "--host", "0.0.0.0", "--port", "9000", "--days", "2", "-s", "4"])
+    cmd = calls[1]
+    assert res.exit_code == 0 and cmd[cmd.index("--server.address") + 1] == "0.0.0.0"
+    assert cmd[cmd.index("--server.port") + 1] == "9000"
+    assert cmd[cmd.index("--") + 2:] == ["--days", "2", "--replications", "3", "--workers", "1", "--seed", "4"]
+
+
+def test_app_command_errors_are_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import simulator.cli_app as cli_app
+
+    monkeypatch.setattr(cli_app.subprocess, "call", lambda cmd: pytest.fail("must not start"))
+    res = cli.invoke(app, ["app", str(tmp_path / "missing")])
+    assert res.exit_code == 2 and res.stderr.strip() == f"error: DIR must be a folder of scenario files (got {tmp_path / 'missing'})"
+    res = cli.invoke(app, ["app", str(tmp_path)])
+    assert res.exit_code == 2 and "has none (ccsim init DIR writes the examples)" in res.stderr
+    res = cli.invoke(app, ["app", "--days", "0"])
+    assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1 and "--days" in res.stderr
+    monkeypatch.setattr(cli_app, "find_spec", lambda name: None)
+    res = cli.invoke(app, ["app"])
+    assert res.exit_code == 2 and res.stderr.strip() == 'error: ccsim app needs the app extra: pip install "ccsim[app]"'
