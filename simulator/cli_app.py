@@ -7,7 +7,7 @@ page is served on 127.0.0.1 unless ``--host`` says otherwise; its runs are small
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 from importlib import resources
 from importlib.util import find_spec
@@ -53,8 +53,6 @@ def app_command(
            "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--client.toolbarMode", "viewer", "--", *args]
     typer.echo(f"ccsim what-if page for {folder}: http://{host}:{port} (Ctrl-C stops it)", err=True)
-    try:
-        code = subprocess.call(cmd)
-    except KeyboardInterrupt:
-        code = 0
-    raise typer.Exit(code=code)
+    sys.stderr.flush()
+    # This process becomes the server: a signal that stops ccsim stops the page (no orphan server).
+    os.execv(sys.executable, cmd)

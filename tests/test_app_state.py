@@ -173,7 +173,7 @@ def test_app_command_serves_on_localhost_the_shipped_set_by_default(monkeypatch:
     import simulator.cli_app as cli_app
 
     calls: list[list[str]] = []
-    monkeypatch.setattr(cli_app.subprocess, "call", lambda cmd: calls.append(cmd) or 0)
+    monkeypatch.setattr(cli_app.os, "execv", lambda exe, cmd: calls.append(cmd))
     res = cli.invoke(app, ["app"])
     assert res.exit_code == 0, res.output
     cmd = calls[0]
@@ -191,7 +191,7 @@ def test_app_command_serves_on_localhost_the_shipped_set_by_default(monkeypatch:
 def test_app_command_errors_are_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import simulator.cli_app as cli_app
 
-    monkeypatch.setattr(cli_app.subprocess, "call", lambda cmd: pytest.fail("must not start"))
+    monkeypatch.setattr(cli_app.os, "execv", lambda exe, cmd: pytest.fail("must not start"))
     res = cli.invoke(app, ["app", str(tmp_path / "missing")])
     assert res.exit_code == 2 and res.stderr.strip() == f"error: DIR must be a folder of scenario files (got {tmp_path / 'missing'})"
     res = cli.invoke(app, ["app", str(tmp_path)])

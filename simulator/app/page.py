@@ -164,15 +164,28 @@ def results(out: Outcome, baseline: Scenario, what_if: Scenario, hold: str) -> N
     d1, d2, d3, d4, d5 = st.columns(5)
     d1.download_button("what-if.yaml", state.yaml_text(what_if), "what-if.yaml", "application/x-yaml", key="dl-whatif")
     d2.download_button("baseline.yaml", state.yaml_text(baseline), "baseline.yaml", "application/x-yaml", key="dl-base")
+    st.caption("Same figures from the command line, in the folder of the two files:")
+    st.code(state.command_line(hold), language="bash")
+    if out.report is None:
+        if out.report_error is not None:
+            st.error(plain(f"error: {out.report_error}"))
+        else:
+            report_pending(out)
+        return
     d3.download_button("report.html", out.report.html, "report.html", "text/html", key="dl-html")
     d4.download_button("report.xlsx", out.report.xlsx, "report.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl-xlsx")
     d5.download_button("report (zip)", out.report.zip, "ccsim-what-if.zip", "application/zip", key="dl-zip")
-    st.caption("Same figures from the command line, in the folder of the two files:")
-    st.code(state.command_line(hold), language="bash")
     with st.expander("The comparison report (charts and tables)", expanded=True):
         # A data: URL has an opaque origin: the report (scripts forbidden by its own CSP) cannot reach the page.
         st.iframe("data:text/html;base64," + base64.b64encode(out.report.html).decode("ascii"), height=1100)
+
+
+@st.fragment(run_every=1.0)
+def report_pending(out: Outcome) -> None:
+    if out.report is not None or out.report_error is not None:
+        st.rerun()
+    st.info("Writing the report (charts, workbook) for the downloads...")
 
 
 def main() -> None:

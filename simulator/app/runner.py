@@ -50,8 +50,11 @@ class Report:
 
 @dataclass
 class Outcome:
+    """A finished comparison; its report follows a little later (``report`` None until written)."""
+
     comparison: Comparison
-    report: Report
+    report: Report | None = None
+    report_error: str | None = None
 
 
 class MemoryStore:
@@ -158,8 +161,6 @@ class Runner:
         try:
             comp = compare(baseline, [what_if], hold=hold, workers=workers, progress=job._tick, phase=job._say,
                            store=self.store, staff_to_target=staff)
-            job._say("writing the report")
-            outcome = Outcome(comp, report_files(comp))
         except Cancelled:
             job.cancelled = True
             return
@@ -169,12 +170,18 @@ class Runner:
         except Exception as exc:  # noqa: BLE001 - shown on the page as one line instead of a dead thread
             job.error = f"the run failed: {exc.__class__.__name__}: {exc}"
             return
+        outcome = Outcome(comp)
         with self._lock:
             self.comparisons_run += 1
             self._done[job.key] = outcome
             while len(self._done) > KEEP_COMPARISONS:
                 self._done.popitem(last=False)
-        job.outcome = outcome
+        job.outcome = outcome  # the page shows the figures now; the report (charts, workbook) follows
+        job.phase = "writing the report"
+        try:
+            outcome.report = report_files(comp)
+        except Exception as exc:  # noqa: BLE001 - the figures stand; the report's failure is one line
+            outcome.report_error = f"the report could not be written: {exc.__class__.__name__}: {exc}"
 
 
 def report_files(comp: Comparison) -> Report:
