@@ -100,3 +100,16 @@ def test_file_text_is_shown_as_text(page, tmp_path: Path) -> None:  # noqa: ANN0
         assert not re.search(r"(?<!\\)[<>*\[\]:]", element.value), f"unescaped markup in {element.value!r}"
     source = "".join(p.read_text() for p in PAGE.parent.glob("*.py"))
     assert "unsafe_allow_html" not in source and "st.html(" not in source and "st.markdown(" not in source
+
+
+def test_cancel_stops_the_run_and_offers_to_run_again(page, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(sys, "argv", [*sys.argv[:2], "--replications", "400"])  # long enough to be under way
+    at = page("chatbot")
+    job = at.session_state["job"]
+    assert not job.done and at.button(key="cancel").label == "Cancel"
+    at.button(key="cancel").click().run()
+    assert job.cancelled and at.session_state["cancelled"] == job.key
+    job.thread.join(timeout=300)
+    assert job.outcome is None and not at.metric
+    assert [_shown(i.value) for i in at.info] == ["Run cancelled. Change a value or press Run."]
+    assert at.button(key="run-again").label == "Run"

@@ -9,6 +9,7 @@ in ``st.session_state``; the runner's caches are shared only by exact key.
 from __future__ import annotations
 
 import base64
+import math
 import re
 import sys
 from importlib import resources
@@ -40,11 +41,8 @@ def _folder(root: str) -> state.Folder:
 
 
 def _step(value: float) -> float:
-    """A number input's step: about a tenth of the value's order of magnitude."""
-    if value <= 0:
-        return 1.0
-    step = 10.0 ** (len(str(int(value))) - 2) if value >= 10 else 10.0 ** -max(1, 2 - int(f"{value:e}".split("e")[1]))
-    return max(step, 1e-4)
+    """A number input's step: a tenth of the value's order of magnitude (20,000 -> 1,000; 0.0085 -> 0.0001)."""
+    return max(10.0 ** (math.floor(math.log10(value)) - 1), 1e-4) if value > 0 else 1.0
 
 
 def _signed(text: str, x: float) -> str:
@@ -200,6 +198,7 @@ def main() -> None:
     baseline, levers, values, size = sidebar(folder, opts, slots)
     if not levers:
         st.info("Pick one or more levers in the sidebar.")
+        return
     values.update(lever_panels(folder, baseline, levers, slots))
     choice = state.Choice(baseline, levers, values, size["horizon.days"], size["replications"], size["seed"], size["hold"])
     try:
