@@ -201,3 +201,15 @@ def test_app_command_errors_are_one_line_and_exit_2(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(cli_app, "find_spec", lambda name: None)
     res = cli.invoke(app, ["app"])
     assert res.exit_code == 2 and res.stderr.strip() == 'error: ccsim app needs the app extra: pip install "ccsim[app]"'
+
+
+def test_a_second_session_with_the_same_inputs_joins_the_run_under_way(folder: state.Folder) -> None:
+    runner = Runner()
+    base, what_if = state.build(folder, _choice())
+    first = runner.start(base, what_if, "service")
+    second = runner.start(base, what_if, "service")
+    assert second is first and first.watchers == 2
+    second.cancel()  # one tab leaves: the other still gets its result
+    _wait(first)
+    assert first.outcome is not None and not first.cancelled
+    assert runner.store.saved == 3 * 3 and runner.comparisons_run == 1

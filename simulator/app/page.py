@@ -209,14 +209,14 @@ def main() -> None:
     key = run_key(base, what_if, choice.hold)
     job: Job | None = st.session_state.get("job")
     if job is None or job.key != key:
-        if job is not None and not job.done:
-            job.cancel()
+        if job is not None and not job.done and st.session_state.get("cancelled") != job.key:
+            job.cancel()  # this session stops waiting for it
         if st.session_state.get("cancelled") == key and not st.button("Run", key="run"):
             st.info("Run cancelled. Change a value or press Run.")
             return
         st.session_state["cancelled"] = None
         job = st.session_state["job"] = RUNNER.start(base, what_if, choice.hold, opts.workers)
-    if job.cancelled:
+    if job.cancelled or st.session_state.get("cancelled") == job.key:
         if st.button("Run", key="run-again"):
             st.session_state["job"] = RUNNER.start(base, what_if, choice.hold, opts.workers)
             st.session_state["cancelled"] = None

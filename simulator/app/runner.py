@@ -98,6 +98,8 @@ class Job:
     cancelled: bool = False
     flag: threading.Event = field(default_factory=threading.Event)
     thread: threading.Thread | None = None
+    watchers: int = 1  # sessions waiting for this run (a second tab with the same inputs joins it)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def done(self) -> bool:
@@ -108,7 +110,12 @@ class Job:
         return min(1.0, self.ticks / self.total) if self.total else 0.0
 
     def cancel(self) -> None:
-        """Stop at the next replication or phase; the page forgets the run at once."""
+        """This session no longer waits; the last one to leave stops the run at the next
+        replication or phase."""
+        with self._lock:
+            self.watchers -= 1
+            if self.watchers > 0:
+                return
         self.flag.set()
         if self.outcome is None and self.error is None:
             self.cancelled = True
@@ -131,6 +138,7 @@ class Runner:
         self.store = MemoryStore()
         self._done: OrderedDict[str, Outcome] = OrderedDict()
         self._staff: dict[int, StaffToTarget] = {}
+        self._running: dict[str, Job] = {}
         self._lock = threading.Lock()
         self.comparisons_run = 0
 
@@ -151,6 +159,13 @@ class Runner:
             job.outcome, job.ticks, job.phase = hit, job.total, "from the cache"
             return job
         with self._lock:
+            running = self._running.get(key)
+            if running is not None:
+                with running._lock:
+                    if not running.flag.is_set():  # the same inputs are under way: wait for that run
+                        running.watchers += 1
+                        return running
+            self._running[key] = job
             staff = self._staff.setdefault(baseline.seed, StaffToTarget(baseline.seed, workers))
         job.thread = threading.Thread(target=self._work, args=(job, baseline, what_if, hold, workers, staff),
                                       name="ccsim-app-run", daemon=True)
@@ -158,6 +173,14 @@ class Runner:
         return job
 
     def _work(self, job: Job, baseline: Scenario, what_if: Scenario, hold: str, workers: int, staff: StaffToTarget) -> None:
+        try:
+            self._compare(job, baseline, what_if, hold, workers, staff)
+        finally:
+            with self._lock:
+                if self._running.get(job.key) is job:
+                    del self._running[job.key]
+
+    def _compare(self, job: Job, baseline: Scenario, what_if: Scenario, hold: str, workers: int, staff: StaffToTarget) -> None:
         try:
             comp = compare(baseline, [what_if], hold=hold, workers=workers, progress=job._tick, phase=job._say,
                            store=self.store, staff_to_target=staff)
