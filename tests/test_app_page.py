@@ -40,7 +40,7 @@ def _finish(at: AppTest) -> AppTest:
     """Wait for the session's run (off the script's thread), then draw the page again."""
     job = at.session_state["job"]
     if job.thread is not None:
-        job.thread.join(timeout=300)
+        job.thread.join(timeout=600)
     at.run()
     assert not at.exception, at.exception
     return at
@@ -109,7 +109,7 @@ def test_cancel_stops_the_run_and_offers_to_run_again(page, monkeypatch: pytest.
     assert not job.done and at.button(key="cancel").label == "Cancel"
     at.button(key="cancel").click().run()
     assert job.cancelled and at.session_state["cancelled"] == job.key
-    job.thread.join(timeout=300)
+    job.thread.join(timeout=600)
     assert job.outcome is None and not at.metric
     assert [_shown(i.value) for i in at.info] == ["Run cancelled. Change a value or press Run."]
     assert at.button(key="run-again").label == "Run"

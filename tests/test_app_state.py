@@ -36,7 +36,7 @@ def _choice(**over: object) -> state.Choice:
 
 def _wait(job):  # noqa: ANN001, ANN202
     if job.thread is not None:
-        job.thread.join(timeout=300)
+        job.thread.join(timeout=600)
     assert job.done
     return job
 

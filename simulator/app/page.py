@@ -154,7 +154,7 @@ def results(out: Outcome, baseline: Scenario, what_if: Scenario, hold: str) -> N
     c1.caption(plain(f"95% CI {ci_text(fin['savings_month_ci95_low'], fin['savings_month_ci95_high'], money)}"))
     sentence = payback_text(fin)  # the report's words: "pays back in <b>7 months</b> (95% CI 5 to 11)"
     bold = re.search(r"<b>(.*?)</b>", sentence)
-    c2.metric("payback", bold.group(1) if bold else "none", border=True)
+    c2.metric("payback", bold.group(1) if bold else "no investment" if fin["investment"] <= 0 else "never", border=True)
     c2.caption(plain(f"{re.sub(r'</?b>', '', sentence)}; investment {money(fin['investment'])} {cur}"))
     c3.metric(plain(f"NPV over 3 years ({cur})"), money(fin["npv_3y"]), border=True)
     c3.caption(plain(f"95% CI {ci_text(fin['npv_3y_ci95_low'], fin['npv_3y_ci95_high'], money)}"))
