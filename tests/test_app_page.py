@@ -113,3 +113,12 @@ def test_cancel_stops_the_run_and_offers_to_run_again(page, monkeypatch: pytest.
     assert job.outcome is None and not at.metric
     assert [_shown(i.value) for i in at.info] == ["Run cancelled. Change a value or press Run."]
     assert at.button(key="run-again").label == "Run"
+
+
+def test_equal_staffing_switch_says_what_was_held(page) -> None:  # noqa: ANN001
+    at = _finish(page("chatbot"))
+    assert any(_shown(c.value).startswith("against the optimised baseline, both staffed to 80.0%") for c in at.caption)
+    at.radio(key="hold").set_value("staffing").run()
+    at = _finish(at)
+    assert any(_shown(c.value).startswith("with the baseline's staffing held") for c in at.caption)
+    assert _shown(at.code[0].value) == "ccsim compare baseline.yaml what-if.yaml --hold staffing"
