@@ -17,7 +17,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from app_fixtures import tiny_folder
 from test_report_browser import CHROMEDRIVER, CHROMIUM, FLAGS, _keep
 
@@ -35,7 +34,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def served(tmp_path: Path):  # noqa: ANN201
+def served(tmp_path: Path):
     """``ccsim app`` on the tiny folder, in its own process; stopped after the test."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
@@ -63,7 +62,7 @@ def served(tmp_path: Path):  # noqa: ANN201
         log.close()
 
 
-def _driver(width: int):  # noqa: ANN202
+def _driver(width: int):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -75,7 +74,7 @@ def _driver(width: int):  # noqa: ANN202
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
 
 
-def _saving(driver) -> float | None:  # noqa: ANN001
+def _saving(driver) -> float | None:
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
 
@@ -88,7 +87,7 @@ def _saving(driver) -> float | None:  # noqa: ANN001
     return None
 
 
-def _wait_for(what, timeout: float = 240):  # noqa: ANN001, ANN202
+def _wait_for(what, timeout: float = 240):
     deadline = time.time() + timeout
     while time.time() < deadline:
         value = what()

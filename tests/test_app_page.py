@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
-from streamlit.testing.v1 import AppTest  # noqa: E402 - after the skip: streamlit is the optional app extra
-
-from app_fixtures import tiny_folder  # noqa: E402
+from app_fixtures import tiny_folder
+from streamlit.testing.v1 import AppTest
 
 PAGE = Path(__file__).resolve().parents[1] / "simulator" / "app" / "page.py"
 
@@ -24,7 +23,7 @@ def _shown(markdown: str) -> str:
 
 
 @pytest.fixture
-def page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     folder = tiny_folder(tmp_path / "scenarios")
     monkeypatch.setattr(sys, "argv", ["page.py", str(folder), "--replications", "3"])
 
@@ -51,7 +50,7 @@ def _saving(at: AppTest) -> float:
     return float(value.replace(",", ""))
 
 
-def test_more_containment_saves_more(page) -> None:  # noqa: ANN001
+def test_more_containment_saves_more(page) -> None:
     at = _finish(page("chatbot"))
     before = _saving(at)
     assert [_shown(m.label) for m in at.metric][:5] == ["cost per call", "cost per contact", "total cost", "service level", "agents needed"]
@@ -63,7 +62,7 @@ def test_more_containment_saves_more(page) -> None:  # noqa: ANN001
     assert [b.label for b in at.get("download_button")] == ["what-if.yaml", "baseline.yaml", "report.html", "report.xlsx", "report (zip)"]
 
 
-def test_invalid_value_shows_the_clis_line_next_to_the_field(page) -> None:  # noqa: ANN001
+def test_invalid_value_shows_the_clis_line_next_to_the_field(page) -> None:
     at = page("agent_assist")
     key = "baseline.yaml|levers.agent_assist.handle_time_reduction"
     at.slider(key=key).set_value(1.0).run()
@@ -74,13 +73,13 @@ def test_invalid_value_shows_the_clis_line_next_to_the_field(page) -> None:  # n
     assert not at.metric, "no run with an invalid value"
 
 
-def test_zero_volume_is_refused_in_the_sidebar(page) -> None:  # noqa: ANN001
+def test_zero_volume_is_refused_in_the_sidebar(page) -> None:
     at = page("chatbot")
     at.number_input(key="baseline.yaml|arrivals.calls_per_day").set_value(0.0).run()
     assert [_shown(e.value) for e in at.sidebar.error] == ["error: arrivals.calls_per_day must be greater than 0 (got 0.0)"]
 
 
-def test_two_sessions_keep_their_own_results(page) -> None:  # noqa: ANN001
+def test_two_sessions_keep_their_own_results(page) -> None:
     a, b = page("chatbot"), page("chatbot")
     b.slider(key="baseline.yaml|levers.chatbot.containment").set_value(0.8).run()
     _finish(a), _finish(b)
@@ -90,7 +89,7 @@ def test_two_sessions_keep_their_own_results(page) -> None:  # noqa: ANN001
     assert a.slider(key="baseline.yaml|levers.chatbot.containment").value == 0.3
 
 
-def test_file_text_is_shown_as_text(page, tmp_path: Path) -> None:  # noqa: ANN001
+def test_file_text_is_shown_as_text(page, tmp_path: Path) -> None:
     evil = "<img src=x onerror=alert(1)> **bold** [link](http://x) :red[red]"
     path = tmp_path / "scenarios" / "baseline.yaml"
     path.write_text(path.read_text().replace("name: Tiny baseline", f"name: '{evil}'"), encoding="utf-8")
@@ -102,7 +101,7 @@ def test_file_text_is_shown_as_text(page, tmp_path: Path) -> None:  # noqa: ANN0
     assert "unsafe_allow_html" not in source and "st.html(" not in source and "st.markdown(" not in source
 
 
-def test_cancel_stops_the_run_and_offers_to_run_again(page, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_cancel_stops_the_run_and_offers_to_run_again(page, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "argv", [*sys.argv[:2], "--replications", "400"])  # long enough to be under way
     at = page("chatbot")
     job = at.session_state["job"]
@@ -115,7 +114,7 @@ def test_cancel_stops_the_run_and_offers_to_run_again(page, monkeypatch: pytest.
     assert at.button(key="run-again").label == "Run"
 
 
-def test_equal_staffing_switch_says_what_was_held(page) -> None:  # noqa: ANN001
+def test_equal_staffing_switch_says_what_was_held(page) -> None:
     at = _finish(page("chatbot"))
     assert any(_shown(c.value).startswith("against the optimised baseline, both staffed to 80.0%") for c in at.caption)
     at.radio(key="hold").set_value("staffing").run()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from app_fixtures import tiny_folder
 from typer.testing import CliRunner
 
 from simulator.app import state
@@ -18,8 +19,6 @@ from simulator.cli import app
 from simulator.core.errors import ScenarioError
 from simulator.levers import LEVERS
 from simulator.model.scenario import Arrivals, Costs, load_scenario
-
-from app_fixtures import tiny_folder
 
 cli = CliRunner()
 
@@ -30,11 +29,11 @@ def folder(tmp_path: Path) -> state.Folder:
 
 
 def _choice(**over: object) -> state.Choice:
-    base = dict(baseline="baseline.yaml", levers=("chatbot",), values={}, days=1, replications=3, seed=11, hold="service")
+    base = {"baseline": "baseline.yaml", "levers": ("chatbot",), "values": {}, "days": 1, "replications": 3, "seed": 11, "hold": "service"}
     return state.Choice(**{**base, **over})  # type: ignore[arg-type]
 
 
-def _wait(job):  # noqa: ANN001, ANN202
+def _wait(job):
     if job.thread is not None:
         job.thread.join(timeout=600)
     assert job.done
@@ -170,7 +169,7 @@ def test_cancel_stops_the_run_and_caches_nothing(folder: state.Folder) -> None:
 
 # ---------------------------------------------------------------- the command
 def test_app_command_serves_on_localhost_the_shipped_set_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    import simulator.cli_app as cli_app
+    from simulator import cli_app
 
     calls: list[list[str]] = []
     monkeypatch.setattr(cli_app.os, "execv", lambda exe, cmd: calls.append(cmd))
@@ -189,7 +188,7 @@ def test_app_command_serves_on_localhost_the_shipped_set_by_default(monkeypatch:
 
 
 def test_app_command_errors_are_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import simulator.cli_app as cli_app
+    from simulator import cli_app
 
     monkeypatch.setattr(cli_app.os, "execv", lambda exe, cmd: pytest.fail("must not start"))
     res = cli.invoke(app, ["app", str(tmp_path / "missing")])

@@ -147,7 +147,7 @@ def results(out: Outcome, baseline: Scenario, what_if: Scenario, hold: str) -> N
     cols[4].metric("agents needed", number(state.agents_needed(agents.scenario_mean, baseline), 1),
                    delta=number(state.agents_needed(agents.diff_mean, baseline), 1, signed=True), delta_color="inverse",
                    help=plain(f"average on the phones while open; baseline {number(state.agents_needed(agents.baseline_mean, baseline), 1)}"))
-    money = lambda x: number(x, 0)  # noqa: E731
+    money = lambda x: number(x, 0)
     c1, c2, c3 = st.columns(3)
     c1.metric(plain(f"monthly saving ({cur})"), money(fin["savings_month"]),
               help="positive: the what-if costs less", border=True)

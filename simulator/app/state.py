@@ -11,15 +11,23 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence, get_args
+from typing import Any, get_args
 
 from pydantic import BaseModel
 
 from simulator.core.errors import CcsimError, ScenarioError
 from simulator.levers import LEVERS, lever_label
-from simulator.model.scenario import Arrivals, Costs, Horizon, Scenario, load_scenario, scenario_to_yaml
+from simulator.model.scenario import (
+    Arrivals,
+    Costs,
+    Horizon,
+    Scenario,
+    load_scenario,
+    scenario_to_yaml,
+)
 from simulator.model.yamlsafe import load_yaml
 
 # The main parameters of each lever the page shows (the rest stay as the folder's file sets them).
