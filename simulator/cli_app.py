@@ -12,14 +12,12 @@ import sys
 from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from simulator.app.state import DAYS, REPLICATIONS, bounds
-from simulator.core.errors import InputFileError
+from simulator.core.errors import InputFileError, ScenarioError
 
-_DAYS, _REPS = bounds(*DAYS[1:]), bounds(*REPLICATIONS[1:])  # the scenario schema's limits
 MISSING_EXTRA = 'ccsim app needs the app extra: pip install "ccsim[app]"'
 
 
@@ -29,17 +27,27 @@ def shipped_folder() -> Path:
 
 
 def app_command(
-    directory: Annotated[Optional[Path], typer.Argument(help="Folder of scenario files (default: the shipped examples).", show_default=False)] = None,
+    directory: Annotated[Path | None, typer.Argument(help="Folder of scenario files (default: the shipped examples).", show_default=False)] = None,
     host: Annotated[str, typer.Option("--host", help="Address to serve on; 127.0.0.1 keeps the page on this machine.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to serve on.")] = 8501,
-    days: Annotated[int, typer.Option("--days", min=int(_DAYS.low), max=int(_DAYS.high), help="Simulated days per run (default 1: answers in seconds).")] = 1,
-    replications: Annotated[int, typer.Option("--replications", "-r", min=int(_REPS.low), max=int(_REPS.high), help="Replications per run (default 3).")] = 3,
-    seed: Annotated[Optional[int], typer.Option("--seed", "-s", min=0, help="Seed (default: the baseline file's).")] = None,
+    days: Annotated[int, typer.Option("--days", help="Simulated days per run (default 1: answers in seconds).")] = 1,
+    replications: Annotated[int, typer.Option("--replications", "-r", help="Replications per run (default 3).")] = 3,
+    seed: Annotated[int | None, typer.Option("--seed", "-s", min=0, help="Seed (default: the baseline file's).")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=256, help="Parallel processes per run. Results do not depend on it.")] = 1,
 ) -> None:
     """Start the what-if page: pick a baseline and levers, move them, see the saving (needs the app extra)."""
     if find_spec("streamlit") is None:
         raise InputFileError(MISSING_EXTRA)
+    from simulator.app.state import (  # the scenario schema (pydantic, levers): not at start-up
+        DAYS,
+        REPLICATIONS,
+        bounds,
+    )
+
+    for option, value, (_, model, name) in (("--days", days, DAYS), ("--replications", replications, REPLICATIONS)):
+        b = bounds(model, name)  # the schema's limits, not repeated here
+        if not b.low <= value <= b.high:
+            raise ScenarioError(option, value, f"an integer from {b.low:g} to {b.high:g}")
     folder = directory or shipped_folder()
     if not folder.is_dir():
         raise InputFileError(f"DIR must be a folder of scenario files (got {folder})")

@@ -196,7 +196,7 @@ def test_app_command_errors_are_one_line_and_exit_2(monkeypatch: pytest.MonkeyPa
     res = cli.invoke(app, ["app", str(tmp_path)])
     assert res.exit_code == 2 and "has none (ccsim init DIR writes the examples)" in res.stderr
     res = cli.invoke(app, ["app", "--days", "0"])
-    assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1 and "--days" in res.stderr
+    assert res.exit_code == 2 and res.stderr.strip() == "error: --days must be an integer from 1 to 400 (got 0)"
     monkeypatch.setattr(cli_app, "find_spec", lambda name: None)
     res = cli.invoke(app, ["app"])
     assert res.exit_code == 2 and res.stderr.strip() == 'error: ccsim app needs the app extra: pip install "ccsim[app]"'
@@ -212,3 +212,17 @@ def test_a_second_session_with_the_same_inputs_joins_the_run_under_way(folder: s
     _wait(first)
     assert first.outcome is not None and not first.cancelled
     assert runner.store.saved == 3 * 3 and runner.comparisons_run == 1
+
+
+def test_the_app_command_module_imports_nothing_heavy_at_start_up() -> None:
+    """``ccsim --help`` stays fast: the command's module defers the schema, numpy and streamlit
+    (none of them beyond what ``import simulator`` loads)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, simulator; before = set(sys.modules); import simulator.cli_app; "
+            "print(sorted(m for m in set(sys.modules) - before if m.split('.')[0] in "
+            "('numpy', 'pandas', 'scipy', 'matplotlib', 'pydantic', 'streamlit') or m.startswith(('simulator.app', 'simulator.model'))))")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
