@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Callable, Iterator, Optional
 import typer
 from rich.console import Console
 
+from simulator.cli_app import app_command
 from simulator.cli_calibrate import calibrate as calibrate_command
 from simulator.cli_jobs import Job, announce, interrupted_message, progress, start_job
 from simulator.core.errors import CcsimError, InputFileError
@@ -374,6 +375,7 @@ def _one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
 
 
 app.command(name="calibrate")(_one_line_errors(calibrate_command))
+app.command(name="app")(_one_line_errors(app_command))
 
 
 def main() -> None:  # pragma: no cover - console entry point

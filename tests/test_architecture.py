@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "simulator"
-LAYERS = {"core": 0, "model": 1, "levers": 1, "engine": 2, "analysis": 3, "studies": 4, "calibrate": 4, "output": 5}
+LAYERS = {"core": 0, "model": 1, "levers": 1, "engine": 2, "analysis": 3, "studies": 4, "calibrate": 4, "output": 5, "app": 5}  # app: the what-if page, beside output
 TOP = 6  # simulator/__init__.py and the command line (simulator/cli*.py)
 MAX_LINES = 400
 # Modules still over the limit, with the work that splits them. The test fails if one of them

@@ -152,12 +152,13 @@ def _fill_optimize_from(baseline: Scenario, scenario: Scenario) -> Scenario:
 
 
 def _prepare(
-    baseline: Scenario, scenarios: list[Scenario], hold: str, seed: int, workers: int, say: Callable[[str], None]
+    baseline: Scenario, scenarios: list[Scenario], hold: str, seed: int, workers: int, say: Callable[[str], None],
+    staff_to_target: StaffToTarget | None = None,
 ) -> tuple[list[tuple[Scenario, EnginePlan | None]], dict]:
     staffing: dict = {}
     if hold == "service":
         out = []
-        staff_to_target = StaffToTarget(seed, workers)
+        staff_to_target = staff_to_target or StaffToTarget(seed, workers)
         for i, sc in enumerate([baseline, *scenarios], start=1):
             say(f"staffing {sc.name} to the target ({i}/{1 + len(scenarios)})")
             staffed, plan, res = staff_to_target(sc)
@@ -200,6 +201,7 @@ def compare(
     attribution_days: int = 2,
     target: str = "file",
     phase: Callable[[str], None] | None = None,
+    staff_to_target: StaffToTarget | None = None,
 ) -> Comparison:
     """Compare lever scenarios with a baseline, replication by replication.
 
@@ -218,6 +220,8 @@ def compare(
         attribution: attribute combined scenarios' savings to their levers (Shapley).
         phase: called with a few words when a new phase starts (staffing a scenario, simulating,
             attribution), for progress displays.
+        staff_to_target: under "service", a ``StaffToTarget`` for ``seed`` kept between comparisons
+            (the what-if page), so that a scenario's staffing is solved once; default a new one.
     """
     if hold not in HOLDS:
         raise ValueError(f"hold(={hold!r}) must be one of {HOLDS}")
@@ -236,7 +240,7 @@ def compare(
             raise ScenarioError("--target", "as-is", "a baseline with staffing of its own (not 'optimize') to measure today's service")
         held = as_is_target(as_is) if target == "as-is" else file_target(baseline)
         baseline, scenarios = with_target(baseline, held), [with_target(sc, held) for sc in scenarios]
-    prepared, staffing = _prepare(baseline, list(scenarios), hold, seed, w, say)
+    prepared, staffing = _prepare(baseline, list(scenarios), hold, seed, w, say, staff_to_target)
     say("simulating every scenario")
     runs = [simulate(sc, replications=n, seed=seed, workers=w, progress=progress, plan=plan, store=store)
             for sc, plan in prepared]
