@@ -104,7 +104,7 @@ MODEL_ROWS: list[tuple[str, str, str, str, str]] = [
     ("outsource_per_minute", "Vendor per minute", "{cur}/min", "in", "rate"),
     ("outsource_per_call", "Vendor per call", "{cur}/call", "in", "rate"),
     ("outsource_minimum_monthly", "Vendor minimum per month", "{cur}/month", "in", "rate"),
-    ("outsource_monthly", "Vendor monthly fee", "{cur}/month", "in", "rate"),
+    ("outsource_monthly", "Vendor monthly fees (account fee + seats x price per seat-month)", "{cur}/month", "in", "rate"),
     ("programmes_monthly", "Programme fees (callback, FCR, ...)", "{cur}/month", "in", "rate"),
     ("platform_per_seat_month", "Platform (SaaS) per seat", "{cur}/month", "in", "rate"),
     ("platform_capital", "Platform (owned): capital cost", "{cur}", "in", "rate"),

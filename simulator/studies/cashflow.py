@@ -14,7 +14,9 @@ of the cash flow is then (README "Business case over 36 months"):
 - running fees = F every month from go-live (a subscription does not ramp);
 - attrition and hiring = ramp(m) x volume(m) x (dH + dC x wage(m)): the change (scenario -
   baseline) in replacement hiring, FTE x attrition / 12 x cost per hire, and in the new hires'
-  learning curve, labour x attrition / 12 x sum(multiplier - 1) over their first months;
+  learning curve, labour x attrition / 12 x sum(multiplier - 1) over their first months; both
+  centres are costed with the scenario's ``business_case`` figures, so the change comes from the
+  lever's effect on headcount and labour, never from a figure set in one file only;
 - net = saving at ramp - running fees - attrition and hiring; month 0 holds the investment.
 
 With no ramp, growth, inflation or attrition every month's net equals ``S``: the simulated month.
@@ -33,6 +35,7 @@ import pandas as pd
 from simulator.analysis.costs import horizon_days
 from simulator.analysis.kpis import staffed_seconds_per_interval
 from simulator.model.build import cost_inputs
+from simulator.model.business import BusinessCase as BusinessCaseFields
 from simulator.model.scenario import Scenario
 from simulator.studies import finance
 from simulator.studies.attribution import changed_players
@@ -92,10 +95,11 @@ def monthly_mean(result: SimulationResult, components: Sequence[str]) -> float:
     return float(result.costs[list(components)].sum(axis=1).mean()) * per_month
 
 
-def turnover_monthly(result: SimulationResult) -> tuple[float, float]:
+def turnover_monthly(result: SimulationResult, case: BusinessCaseFields | None = None) -> tuple[float, float]:
     """(hiring, learning curve) per month of a centre: replacement hires x cost per hire, and the
-    extra labour of new hires' slower handling (labour x hires' share x sum(multiplier - 1))."""
-    case = result.scenario.business_case
+    extra labour of new hires' slower handling (labour x hires' share x sum(multiplier - 1)).
+    ``case``: the attrition figures to apply (default: the result's own scenario's)."""
+    case = case or result.scenario.business_case
     hires_share = case.attrition_per_year / 12.0
     hiring = fte(result) * hires_share * case.cost_per_hire
     slow = sum(m - 1.0 for m in case.learning_curve)
@@ -168,8 +172,8 @@ def business_case(base: SimulationResult, res: SimulationResult, months: int | N
     case = res.scenario.business_case
     n = int(months or case.months)
     saving = monthly_mean(base, ("total_cost",)) - monthly_mean(res, ("total_cost",))
-    hire_b, learn_b = turnover_monthly(base)
-    hire_s, learn_s = turnover_monthly(res)
+    hire_b, learn_b = turnover_monthly(base, case)  # the scenario's figures for both: the change is the lever's
+    hire_s, learn_s = turnover_monthly(res, case)
     return BusinessCase(
         scenario=res.name, months=n,
         investment=max(0.0, cost_inputs(res.scenario).investment - cost_inputs(base.scenario).investment),
