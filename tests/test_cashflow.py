@@ -155,3 +155,18 @@ def test_at_equal_service_the_linear_ramp_overstates_half_adoption_by_a_bounded_
     direct = float(comp.finance.set_index("scenario").loc["half", "savings_month"])
     gap = ramp_month / direct - 1
     assert 0.0 < gap < 0.20, f"linear ramp {ramp_month:.0f} vs direct half adoption {direct:.0f} ({gap:+.1%})"
+
+
+def test_cashflow_chart_draws_the_band_and_a_payback_dot() -> None:
+    from matplotlib.collections import PolyCollection
+
+    from simulator.output.charts import cashflow_chart
+
+    c = _case(months=6, investment=100.0, saving_month=40.0)
+    b = band(c, [20.0, 40.0, 60.0])
+    cum = np.asarray(c.table()["cumulative"])
+    fig = cashflow_chart({"s": cum}, {"s": "#1F77B4"}, "USD", band={"s": (b["p10"].to_numpy(), b["p90"].to_numpy())})
+    ax = fig.axes[0]
+    assert any(isinstance(a, PolyCollection) for a in ax.collections), "the P10-P90 band is shaded"
+    dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
+    assert len(dots) == 1 and dots[0].get_xdata()[0] == 3  # cumulative -100, -60, -20, +20: payback in month 3
