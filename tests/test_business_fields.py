@@ -77,8 +77,11 @@ def test_compare_months_sets_the_business_case_length(tmp_path) -> None:  # noqa
     res = runner.invoke(app, ["compare", str(b), str(s), "--hold", "staffing", "--months", "24", "--out", str(out),
                               "--json", "-r", "2", "-w", "1"])
     assert res.exit_code == 0, res.stderr
-    fin = json.loads(res.stdout)["finance"]["ivr"]
-    assert fin["months"] == 24
+    obj = json.loads(res.stdout)
+    fin, case = obj["finance"]["ivr"], obj["business_case"]["ivr"]
+    assert fin["months"] == 24 and case["months"] == 24 and len(case["net_monthly"]) == 24
+    # Payback in the finance table and the business case is one value (3-month ramp, same flows).
+    assert fin["payback_month"] == case["payback_month"] or (fin["payback_month"] is None and case["payback_month"] is None)
     lines = (out / "cashflow.csv").read_text().splitlines()
     assert lines[0].startswith("scenario,month,ramp_share,saving_at_ramp,running_fees,attrition_hiring,net,cumulative")
     assert len(lines) == 1 + 25  # months 0..24

@@ -95,7 +95,9 @@ class Comparison:
         return ranking(self.differences, self.finance, self.confidence)
 
     def to_json_dict(self) -> dict:
-        """``{"scenarios": [...], "differences": ..., "finance": ..., "attribution": ..., "hold": ...}``."""
+        """``{"scenarios": [...], "differences": ..., "finance": ..., "attribution": ..., "hold": ...,
+        "business_case": {scenario: {months, investment, payback_month (null: not within the months), npv, roi,
+        net_monthly}}}``."""
         diffs: dict[str, dict] = {}
         for r in self.differences.itertuples(index=False):
             diffs.setdefault(r.scenario, {})[r.kpi] = {
@@ -128,6 +130,9 @@ class Comparison:
             "differences": diffs,
             "finance": fin,
             "attribution": attr,
+            "business_case": {name: {"months": c.months, "investment": c.investment, "payback_month": _num(c.payback_month()),
+                                     "npv": _num(c.npv()), "roi": _num(c.roi()), "net_monthly": [_num(x) for x in c.net_flows()]}
+                              for name, c in self.business.items()},
         }
         if self.hold == "service":
             out["target"] = self.target.to_json_dict() if self.target else None
