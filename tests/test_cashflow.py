@@ -170,3 +170,17 @@ def test_cashflow_chart_draws_the_band_and_a_payback_dot() -> None:
     assert any(isinstance(a, PolyCollection) for a in ax.collections), "the P10-P90 band is shaded"
     dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
     assert len(dots) == 1 and dots[0].get_xdata()[0] == 3  # cumulative -100, -60, -20, +20: payback in month 3
+
+
+def test_a_combined_scenario_ramps_each_lever_by_its_share_or_the_slowest() -> None:
+    from simulator.studies.cashflow import scenario_ramp
+
+    base = parse_scenario(minimal_dict())
+    both = base.with_changes({"levers": {"ivr": {"containment": 0.2}, "agent_assist": {"handle_time_reduction": 0.1}},
+                              "business_case": {"ramp_months": {"ivr": 4, "agent_assist": 2}}})
+    # Shapley shares 3:1 -> month 1: 0.75 x 1/4 + 0.25 x 1/2 = 0.3125; month 2: 0.75 x 0.5 + 0.25 = 0.625.
+    r = scenario_ramp(base, both, {"ivr": 300.0, "agent_assist": 100.0}, months=5)
+    assert r.tolist() == pytest.approx([0.3125, 0.625, 0.8125, 1.0, 1.0])
+    assert scenario_ramp(base, both, None, months=5).tolist() == pytest.approx([0.25, 0.5, 0.75, 1.0, 1.0])
+    one = base.with_changes({"levers": {"ivr": {"containment": 0.2}}, "business_case": {"ramp_months": {"agent_assist": 3}}})
+    assert scenario_ramp(base, one, None, months=2).tolist() == [1.0, 1.0]  # the ivr is not ramped
