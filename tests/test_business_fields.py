@@ -85,6 +85,8 @@ def test_compare_months_sets_the_business_case_length(tmp_path) -> None:  # noqa
     lines = (out / "cashflow.csv").read_text().splitlines()
     assert lines[0].startswith("scenario,month,ramp_share,saving_at_ramp,running_fees,attrition_hiring,net,cumulative")
     assert len(lines) == 1 + 25  # months 0..24
-    assert "Business case over 24 months" in (out / "report.html").read_text()
+    html = (out / "report.html").read_text()
+    assert "Business case over 24 months" in html
+    assert "--replications 2 --months 24" in html  # the re-run command keeps the option
     bad = runner.invoke(app, ["compare", str(b), str(s), "--months", "0"])
     assert bad.exit_code == 2 and len(bad.stderr.strip().splitlines()) == 1

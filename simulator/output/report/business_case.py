@@ -28,6 +28,13 @@ def payback_words(case: BusinessCase) -> str:
     return f"payback in month {int(pb)}"
 
 
+def business_months_option(comp: Comparison) -> str:
+    """`` --months N`` when the cash flows' length is not the scenarios' own (``compare --months``)."""
+    given = {c.months for c in comp.business.values()}
+    own = {r.scenario.business_case.months for r in comp.results}
+    return f" --months {given.pop()}" if len(given) == 1 and given != own else ""
+
+
 def _assumptions(comp: Comparison) -> str:
     rows = []
     for res in comp.results:
