@@ -327,6 +327,7 @@ def compare(
     report: ReportOpt = True,
     resume: ResumeOpt = None,
     details: Annotated[bool, typer.Option("--details", help="Also print every KPI's paired difference, the finance figures and the attribution (always in the report and --json).")] = False,
+    months: Annotated[Optional[int], typer.Option("--months", min=1, max=240, help="Months of the business case (cash flow, payback, NPV; default: the scenario's business_case.months, 36).")] = None,
 ) -> None:
     """Compare lever scenarios with a baseline: paired differences, savings, ROI."""
     from simulator.cli_tables import print_comparison  # rich's tables, pandas: only here
@@ -354,7 +355,7 @@ def compare(
         runs = 1 + len(others) + (hold == "service" and not base.needs_staffing_optimizer)  # + today's baseline
         with _interruptible(job), progress(n * runs, "Comparing scenarios", err_console) as tick:
             comp = run_compare(base, others, hold=hold, replications=replications, seed=seed, workers=workers,
-                               progress=tick, store=job.store, target=target, phase=tick.phase)
+                               progress=tick, store=job.store, target=target, phase=tick.phase, months=months)
             tick.phase("writing the report")
             path = job.publish(functools.partial(_write_report, comp))
     if json_out:

@@ -110,11 +110,11 @@ def _baselines_table(comp: Comparison) -> Table:
     return t
 
 
-def _months(x: float) -> str:
-    """A payback month; infinite when the saving never covers the investment."""
+def _months(x: float, horizon: int = 36) -> str:
+    """A payback month; infinite when the saving never covers the investment within the business case."""
     if math.isnan(x):
         return TEXT_MISSING
-    return "never (36 months)" if math.isinf(x) else f"{int(x)}"
+    return f"never ({horizon} months)" if math.isinf(x) else f"{int(x)}"
 
 
 def _finance_table(comp: Comparison) -> Table:
@@ -136,7 +136,7 @@ def _finance_table(comp: Comparison) -> Table:
         return number(x, 0, missing=TEXT_MISSING)
 
     def payback(r: dict) -> str:
-        pb = _months(r["payback_month"])
+        pb = _months(r["payback_month"], int(r.get("months", 36)))
         if not math.isinf(r["payback_month"]) and r["investment"] > 0:
             pb += f" [{_months(r['payback_month_ci95_low'])} .. {_months(r['payback_month_ci95_high'])}]"
         return pb

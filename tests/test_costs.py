@@ -46,7 +46,7 @@ def test_components_sum_to_total_with_every_lever():
                "licence_per_agent_month": 100, "desktop_per_agent_month": 40, "facility_per_seat_month": 300,
                "telephony": {"inbound_per_minute": 0.02, "outbound_per_minute": 0.013, "line_per_seat_month": 25,
                              "pbx_monthly": 1000},
-               "overhead_monthly": 9000},
+               "overhead_monthly": 9000, "platform": {"model": "saas", "per_seat_month": 100}},
         levers={
             "ivr": {"containment": 0.2, "per_minute": 0.015, "monthly_fee": 500},
             "self_service": {"adoption": 0.3, "success": 0.5, "per_session": 0.2, "monthly_fee": 300},

@@ -15,6 +15,8 @@ Formulas (SPEC.md "Cost model", README "Cost model"):
   remote agents at the peak
 - ivr, self_service, automation (agent assist per FTE, AI assistant per conversation), outsourcing,
   programmes, overhead: usage x rate + fees x months
+- platform (``costs.platform``) = lines x SaaS price per seat-month x months + an owned platform's
+  (capital / (depreciation years x 12) + capital x maintenance share / 12) x months
 Every component is reported and they sum to ``total_cost`` exactly.
 """
 
@@ -42,6 +44,7 @@ COST_COMPONENTS: tuple[str, ...] = (
     "automation",
     "outsourcing",
     "programmes",
+    "platform",
     "overhead",
 )
 
@@ -147,6 +150,7 @@ def replication_costs(records: Records, plan: EnginePlan, rates: CostInputs) -> 
         + v["bot_conversations"] * rates.bot_per_conversation,
         "outsourcing": outsourcing,
         "programmes": rates.programmes_monthly * months,
+        "platform": (seats["lines"] * rates.platform_per_seat_month + rates.platform_monthly) * months,
         "overhead": rates.overhead_monthly * months,
     }
     costs["total_cost"] = float(sum(costs.values()))

@@ -20,6 +20,7 @@ Design, and why:
 from __future__ import annotations
 
 import math
+from collections import deque
 
 import numpy as np
 import simpy
@@ -195,6 +196,8 @@ class CallCenterModel(ContactFlow):
         # The vendor's handle time: its own factor, without our agent-assist tool.
         self._vendor_factor = p.outsource.handle_time_factor / p.assist_factor if p.outsource else 1.0
         self.callback_offers = 0  # callers whose expected wait exceeded the threshold
+        self.vendor_busy = 0  # calls with a vendor of limited capacity (outsourced_overflow.seats)
+        self.vendor_queue: deque[int] = deque()  # callers past the threshold waiting for a vendor seat
 
     # ------------------------------------------------------------------ run
     def run(self) -> Records:

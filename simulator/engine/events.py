@@ -266,15 +266,34 @@ class ContactFlow:
                 return
 
     def _on_outsource(self, ev: Event) -> None:
-        r = ev._value
+        self._to_vendor(ev._value)
+
+    def _to_vendor(self, r: int) -> None:
         if self.status[r] != WAITING:
             return
+        seats = self.plan.outsource.seats
+        if seats is not None:  # a vendor with a capacity: wait on our line for a vendor seat (FCFS)
+            if self.vendor_busy >= seats:
+                self.vendor_queue.append(r)
+                return
+            self.vendor_busy += 1
         now = self._leave_queue(r)
         self.answer[r] = now
         self.handle_out[r] = self.handle_row[r] * self._vendor_factor
         self.outcome[r] = OUTSOURCED
         if not self.fcr_row[r]:
             self._schedule_repeat(self.need_of[r], now, row=r)
+        if seats is not None:
+            Timer(self.env, self.handle_out[r], r, self._on_vendor_free)
+
+    def _on_vendor_free(self, ev: Event) -> None:
+        """A vendor seat frees: the longest-waiting caller past the threshold still on our line takes it."""
+        self.vendor_busy -= 1
+        while self.vendor_queue:
+            r = self.vendor_queue.popleft()
+            if self.status[r] == WAITING:
+                self._to_vendor(r)
+                return
 
     # ------------------------------------------------------------------ staffing
     def _on_interval(self, ev: Timeout) -> None:

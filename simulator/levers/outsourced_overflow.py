@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field, model_validator
 
 from simulator.levers.base import Lever, LeverSettings, PhraseFormat, PlanDraft
 from simulator.model.plan import OutsourcePlan
@@ -20,6 +22,19 @@ class OutsourcedOverflowSettings(LeverSettings):
     """The vendor bills at least this per month (currency). Default 0."""
     handle_time_factor: PositiveFloat = 1.0
     """Vendor handle time / in-house handle time (without agent assist). Default 1.0."""
+    seats: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    """Vendor capacity: calls it handles at once. A call past ``after_seconds`` waits on our line
+    for a free vendor seat (first come, first served) unless an agent of ours answers first.
+    Default none: no limit."""
+    per_seat_month: NonNegFloat = 0.0
+    """Vendor price per seat and month (currency), x ``seats``. Default 0 (REFERENCE: ¥5,000-8,000
+    per seat-month in China)."""
+
+    @model_validator(mode="after")
+    def _seats_priced(self) -> "OutsourcedOverflowSettings":
+        if self.per_seat_month > 0 and self.seats is None:
+            raise ValueError("seats|a number of vendor seats (>= 1) when per_seat_month is given")
+        return self
 
 
 class OutsourcedOverflow(Lever):
@@ -34,10 +49,10 @@ class OutsourcedOverflow(Lever):
         return f"outsourcing calls that wait over {s.after_seconds:g} s"
 
     def apply_to_plan(self, s: OutsourcedOverflowSettings, scenario: Any, draft: PlanDraft) -> None:
-        draft.fields["outsource"] = OutsourcePlan(s.after_seconds, s.handle_time_factor)
+        draft.fields["outsource"] = OutsourcePlan(s.after_seconds, s.handle_time_factor, s.seats)
 
     def apply_to_costs(self, s: OutsourcedOverflowSettings, scenario: Any, rates: dict[str, float]) -> None:
         rates["outsource_per_minute"] = s.per_minute
         rates["outsource_per_call"] = s.per_call
         rates["outsource_minimum_monthly"] = s.minimum_monthly
-        rates["outsource_monthly"] = s.monthly_fee
+        rates["outsource_monthly"] = s.monthly_fee + (s.seats or 0) * s.per_seat_month

@@ -179,6 +179,11 @@ class CostInputs:
     remote_share: float = 0.0  # share of on-phone hours worked remotely (no seat, a stipend)
     remote_shrinkage: float = 0.0
     remote_stipend_per_agent_month: float = 0.0
+    platform_per_seat_month: float = 0.0  # SaaS platform, per line (desk + remote agent at the peak)
+    platform_capital: float = 0.0  # owned platform: capital cost, written off straight line
+    platform_depreciation_years: float = 1.0
+    platform_maintenance_share: float = 0.0  # annual maintenance / capital cost
+    platform_monthly: float = 0.0  # owned: capital / (years x 12) + capital x maintenance share / 12
 
 
 def cost_inputs(scenario: Scenario) -> CostInputs:
@@ -205,10 +210,15 @@ def cost_inputs(scenario: Scenario) -> CostInputs:
         working_days_per_month=c.working_days_per_month,
         paid_hours_per_agent_day=c.paid_hours_per_agent_day,
     )
+    if c.platform is not None:
+        rates.update(platform_per_seat_month=c.platform.per_seat_month, platform_capital=c.platform.capital_cost,
+                     platform_depreciation_years=c.platform.depreciation_years,
+                     platform_maintenance_share=c.platform.maintenance_share_per_year,
+                     platform_monthly=c.platform.monthly_fixed())
     for f in fields(CostInputs):
-        rates.setdefault(f.name, 0.0)
+        rates.setdefault(f.name, 1.0 if f.name == "platform_depreciation_years" else 0.0)
     routing = scenario.agents.routing
-    investment = routing.investment
+    investment = routing.investment + (c.platform.investment if c.platform is not None else 0.0)
     for lever, settings in active_levers(scenario.levers):
         lever.apply_to_costs(settings, scenario, rates)
         investment += settings.investment

@@ -50,6 +50,7 @@ class CallbackPlan:
 class OutsourcePlan:
     after_seconds: float
     handle_time_factor: float
+    seats: int | None = None  # calls the vendor takes at once; None: no limit
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from simulator.core.errors import InputFileError, ScenarioError
 from simulator.levers import Levers, active_levers
+from simulator.model.business import BusinessCase, Platform
 from simulator.model.csvdata import absolutize_paths, inline_csv_inputs, replaced_inputs
 from simulator.model.yamlsafe import YamlProblem, load_yaml
 from simulator.model.validation_errors import to_scenario_error
@@ -202,6 +203,7 @@ class Costs(_Model):
     working_days_per_month: Annotated[float, Field(gt=0, le=31)] = 21.0
     paid_hours_per_agent_day: Annotated[float, Field(gt=0, le=24)] = 8.0
     discount_rate: Annotated[float, Field(ge=0, lt=1)] = 0.08
+    platform: Platform | None = None  # saas per seat-month or owned (simulator.model.business)
 
 
 # ---------------------------------------------------------------- scenario
@@ -218,6 +220,7 @@ class Scenario(_Model):
     redials: Redials = Redials()
     costs: Costs = Costs()
     levers: Levers = Levers()
+    business_case: BusinessCase = BusinessCase()  # months derived from the simulated days (model.business)
     # Where the scenario was read from and which files it extends (not part of the model's meaning).
     source: str | None = Field(default=None, exclude=True)
 

@@ -104,8 +104,12 @@ MODEL_ROWS: list[tuple[str, str, str, str, str]] = [
     ("outsource_per_minute", "Vendor per minute", "{cur}/min", "in", "rate"),
     ("outsource_per_call", "Vendor per call", "{cur}/call", "in", "rate"),
     ("outsource_minimum_monthly", "Vendor minimum per month", "{cur}/month", "in", "rate"),
-    ("outsource_monthly", "Vendor monthly fee", "{cur}/month", "in", "rate"),
+    ("outsource_monthly", "Vendor monthly fees (account fee + seats x price per seat-month)", "{cur}/month", "in", "rate"),
     ("programmes_monthly", "Programme fees (callback, FCR, ...)", "{cur}/month", "in", "rate"),
+    ("platform_per_seat_month", "Platform (SaaS) per seat", "{cur}/month", "in", "rate"),
+    ("platform_capital", "Platform (owned): capital cost", "{cur}", "in", "rate"),
+    ("platform_depreciation_years", "Platform (owned): depreciation years", "years", "in", "rate"),
+    ("platform_maintenance_share", "Platform (owned): maintenance per year / capital", "share", "in", "rate"),
     ("overhead_monthly", "Overhead", "{cur}/month", "in", "rate"),
     ("working_days_per_month", "Working days per month", "days", "in", "rate"),
     ("paid_hours_per_agent_day", "Paid hours per agent-day", "hours", "in", "rate"),
@@ -143,6 +147,9 @@ MODEL_ROWS: list[tuple[str, str, str, str, str]] = [
      ("MAX({vendor_minutes}*{outsource_per_minute}+{vendor_calls}*{outsource_per_call},{outsource_minimum_monthly}*{months})"
       "+{outsource_monthly}*{months}")),
     ("programmes", "programmes = fees x months", "{cur}", "f", "{programmes_monthly}*{months}"),
+    ("platform", "platform = (lines x SaaS per seat + capital / (years x 12) + capital x maintenance / 12) x months",
+     "{cur}", "f", ("({lines}*{platform_per_seat_month}+{platform_capital}/({platform_depreciation_years}*12)"
+                    "+{platform_capital}*{platform_maintenance_share}/12)*{months}")),
     ("overhead", "overhead = monthly overhead x months", "{cur}", "f", "{overhead_monthly}*{months}"),
     ("total_cost", "Total cost", "{cur}", "f", "SUM({agent_labor}:{overhead})"),
     ("cost_per_call", "Cost per answered call", "{cur}", "f", "{total_cost}/{calls_answered}"),
@@ -151,7 +158,7 @@ MODEL_ROWS: list[tuple[str, str, str, str, str]] = [
     ("simulated_total", "Simulated total cost (mean, value)", "{cur}", "in", "simulated"),
     ("difference", "Formula minus simulation", "{cur}", "f", "{total_cost}-{simulated_total}"),
 ]
-SHARE_ROWS = ("benefits_load", "shrinkage", "onsite_shrinkage", "remote_share", "remote_shrinkage")
+SHARE_ROWS = ("benefits_load", "shrinkage", "onsite_shrinkage", "remote_share", "remote_shrinkage", "platform_maintenance_share")
 """Rows shown with four decimals (with the per-minute rates)."""
 
 

@@ -42,11 +42,16 @@ def pct(x: float | None, digits: int = 1, missing: str = MISSING) -> str:
 
 
 def times(x: float | None, missing: str = MISSING) -> str:
-    """A return as a multiple of the investment: 0.25 -> ``0.3×``, 89.21 -> ``89.2×`` (one format for
-    ROI in the report, the console and the README)."""
+    """A return as a multiple of the investment, to two significant digits: 0.253 -> ``0.25×``,
+    2.345 -> ``2.3×``, 89.21 -> ``89×``, 1234.5 -> ``1,200×`` (one format for ROI in the report, the
+    console and the README). Two digits because ROI rests on assumed lever effects and prices: more
+    would claim a precision the inputs do not have, whatever the simulation's own interval says."""
     if is_missing(x):
         return missing
-    return f"{x:,.1f}×"
+    if x == 0:
+        return "0×"
+    value = float(f"{x:.2g}")  # two significant digits
+    return f"{value:,.{max(0, 1 - math.floor(math.log10(abs(value))))}f}×"
 
 
 def points(x: float, digits: int = 1, unit: str = "pts") -> str:

@@ -33,7 +33,8 @@ from simulator.analysis.stats import mean_ci
 
 EXACT_MAX_PLAYERS = 5
 MAX_COALITIONS = 64  # simulation budget of the sampled method (about one exact run of 6 levers)
-_IGNORED_FIELDS = {"name", "description", "seed", "replications", "source"}
+# business_case only says how the cash flow reads the simulated days: it changes no simulated cost.
+_IGNORED_FIELDS = {"name", "description", "seed", "replications", "source", "business_case"}
 
 
 def changed_players(baseline: Scenario, scenario: Scenario) -> list[str]:

@@ -26,9 +26,10 @@ import pandas as pd
 
 from simulator.studies import finance
 from simulator.studies.attribution import attribute, changed_players, monthly_cost
+from simulator.studies.cashflow import BusinessCase, business_case
 from simulator.analysis.costs import COST_COMPONENTS, horizon_days
 from simulator.core.errors import ScenarioError
-from simulator.model.build import build_plan, cost_inputs
+from simulator.model.build import build_plan
 from simulator.model.plan import EnginePlan
 from simulator.model.scenario import Scenario
 from simulator.studies.simulate import ReplicationStore, SimulationResult, default_workers, simulate
@@ -66,6 +67,8 @@ class Comparison:
         target: under ``hold="service"``, the service every scenario was staffed to.
         optimisation: the finance row of the optimised baseline against ``as_is`` (savings_month
             with its CI: the scheduling gain, negative when meeting the target costs more).
+        business: per scenario, its business case (``studies.cashflow``): the monthly cash flow
+            that payback, ROI and NPV are computed from.
     """
 
     baseline: SimulationResult
@@ -81,13 +84,20 @@ class Comparison:
     as_is: SimulationResult | None = None
     target: HeldTarget | None = None
     optimisation: dict | None = None
+    business: dict[str, BusinessCase] = field(default_factory=dict)
+
+    def cashflow(self) -> pd.DataFrame:
+        """Every scenario's cash-flow table (month 0..N), stacked."""
+        return pd.concat([c.table() for c in self.business.values()], ignore_index=True) if self.business else pd.DataFrame()
 
     def ranking(self) -> pd.DataFrame:
         """One row per scenario, the largest monthly saving first (``baselines.ranking``)."""
         return ranking(self.differences, self.finance, self.confidence)
 
     def to_json_dict(self) -> dict:
-        """``{"scenarios": [...], "differences": ..., "finance": ..., "attribution": ..., "hold": ...}``."""
+        """``{"scenarios": [...], "differences": ..., "finance": ..., "attribution": ..., "hold": ...,
+        "business_case": {scenario: {months, investment, payback_month (null: not within the months), npv, roi,
+        net_monthly}}}``."""
         diffs: dict[str, dict] = {}
         for r in self.differences.itertuples(index=False):
             diffs.setdefault(r.scenario, {})[r.kpi] = {
@@ -120,6 +130,9 @@ class Comparison:
             "differences": diffs,
             "finance": fin,
             "attribution": attr,
+            "business_case": {name: {"months": c.months, "investment": c.investment, "payback_month": _num(c.payback_month()),
+                                     "npv": _num(c.npv()), "roi": _num(c.roi()), "net_monthly": [_num(x) for x in c.net_flows()]}
+                              for name, c in self.business.items()},
         }
         if self.hold == "service":
             out["target"] = self.target.to_json_dict() if self.target else None
@@ -202,6 +215,7 @@ def compare(
     target: str = "file",
     phase: Callable[[str], None] | None = None,
     staff_to_target: StaffToTarget | None = None,
+    months: int | None = None,
 ) -> Comparison:
     """Compare lever scenarios with a baseline, replication by replication.
 
@@ -222,6 +236,7 @@ def compare(
             attribution), for progress displays.
         staff_to_target: under "service", a ``StaffToTarget`` for ``seed`` kept between comparisons
             (the what-if page), so that a scenario's staffing is solved once; default a new one.
+        months: length of the business case (default: each scenario's ``business_case.months``).
     """
     if hold not in HOLDS:
         raise ValueError(f"hold(={hold!r}) must be one of {HOLDS}")
@@ -246,13 +261,12 @@ def compare(
             for sc, plan in prepared]
     base, results = runs[0], runs[1:]
     differences, confidence = _differences(base, results)
-    fin, paths = _finance(base, results)
     attr_frames, attr_meta = [], {}
     if attribution:
         for orig, res in zip(scenarios, results):
             if len(changed_players(baseline, orig)) < 2:
                 continue
-            saving = float(fin.loc[fin["scenario"] == res.name, "savings_month"].iloc[0])
+            saving = float(np.mean(monthly_cost(base) - monthly_cost(res)))
             say(f"attributing the saving of {res.name} to its levers")
             df, meta = attribute(
                 prepared[0][0] if hold == "staffing" else baseline,
@@ -264,9 +278,19 @@ def compare(
             attr_frames.append(df)
             attr_meta[res.name] = meta
     attr = pd.concat(attr_frames, ignore_index=True) if attr_frames else None
+    cases = {res.name: business_case(base, res, months, _weights(attr, res.name)) for res in results}
+    fin, paths = _finance(base, results, cases)
     optimisation = _finance(as_is, [base])[0].iloc[0].to_dict() if as_is is not None else None
     return Comparison(base, results, hold, differences, confidence, fin, paths, attr, attr_meta, staffing,
-                      as_is, held, optimisation)
+                      as_is, held, optimisation, cases)
+
+
+def _weights(attr: pd.DataFrame | None, name: str) -> dict[str, float] | None:
+    """A combined scenario's Shapley contributions per change (the weights of its levers' ramps)."""
+    if attr is None or name not in set(attr["scenario"]):
+        return None
+    rows = attr[(attr["scenario"] == name) & (attr["lever"] != "residual")]
+    return dict(zip(rows["lever"], rows["contribution_month"].astype(float)))
 
 
 def _differences(base: SimulationResult, results: list[SimulationResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -296,36 +320,30 @@ def _per_replication(res: SimulationResult) -> pd.DataFrame:
     return pd.concat([res.replications, comps], axis=1)
 
 
-def _running_monthly(sc: Scenario) -> float:
-    c = cost_inputs(sc)
-    return (c.ivr_monthly + c.self_service_monthly + c.automation_monthly + c.outsource_monthly
-            + c.programmes_monthly + c.pbx_monthly)
-
-
-def _finance(base: SimulationResult, results: list[SimulationResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _finance(base: SimulationResult, results: list[SimulationResult],
+             cases: dict[str, BusinessCase] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Savings with CIs; payback, 3-year ROI and NPV from each scenario's business case (per replication:
+    the cash flow is linear in the saving), or from constant months without one."""
     rows, paths = [], []
     b_month = monthly_cost(base)
     b_total = base.replications["total_cost"].to_numpy(float)
-    base_inv = cost_inputs(base.scenario).investment
-    months = finance.MONTHS_3Y
+    y3 = finance.MONTHS_3Y
     for res in results:
         sc = res.scenario
         s_month = monthly_cost(res)
         saving_h = b_total - res.replications["total_cost"].to_numpy(float)
         saving_m = b_month - s_month
-        invest = max(0.0, cost_inputs(sc).investment - base_inv)
-        rate = sc.costs.discount_rate
+        case = (cases or {}).get(res.name) or business_case(base, res, max(y3, sc.business_case.months))
+        case3 = case if case.months >= y3 else business_case(base, res, y3)
+        invest, rate = case.investment, case.discount_rate
         m, lo, hi = mean_ci(saving_m)
         h = mean_ci(saving_h)
         y = (12 * m, 12 * lo, 12 * hi)
-        roi_r = [finance.roi(finance.constant_flows(x, months), invest) for x in saving_m]
-        npv_r = [finance.npv(finance.constant_flows(x, months), invest, rate) for x in saving_m]
-        roi_ci = mean_ci(roi_r) if invest > 0 else (math.nan,) * 3
-        npv_ci = mean_ci(npv_r)
+        roi_ci = mean_ci([case3.roi(x, y3) for x in saving_m]) if invest > 0 else (math.nan,) * 3
+        npv_ci = mean_ci([case3.npv(x, y3) for x in saving_m])
 
         def payback(x: float) -> float:
-            p = finance.payback_month(finance.constant_flows(x, months), invest) if not math.isnan(x) else None
-            return math.inf if p is None else float(p)
+            return case.payback_month(x) if not math.isnan(x) else math.inf  # noqa: B023 - called in this iteration
 
         # Payback falls as the saving grows: the saving's interval bounds give the payback's.
         pb, pb_lo, pb_hi = payback(m), payback(hi), payback(lo)
@@ -337,16 +355,15 @@ def _finance(base: SimulationResult, results: list[SimulationResult]) -> tuple[p
             "savings_month": m, "savings_month_ci95_low": lo, "savings_month_ci95_high": hi,
             "savings_year": y[0], "savings_year_ci95_low": y[1], "savings_year_ci95_high": y[2],
             "investment": invest,
-            "running_monthly": _running_monthly(sc) - _running_monthly(base.scenario),
+            "running_monthly": case.running_fees, "months": case.months,
             "payback_month": pb, "payback_month_ci95_low": pb_lo, "payback_month_ci95_high": pb_hi,
             "roi_3y": roi_ci[0], "roi_3y_ci95_low": roi_ci[1], "roi_3y_ci95_high": roi_ci[2],
             "npv_3y": npv_ci[0], "npv_3y_ci95_low": npv_ci[1], "npv_3y_ci95_high": npv_ci[2],
             "discount_rate": rate,
             "cost_per_call_up_total_down": bool(sm["cost_per_call"] > bm["cost_per_call"] and sm["total_cost"] < bm["total_cost"]),
         })
-        for k, (c, cl, ch) in enumerate(zip(finance.cumulative(finance.constant_flows(m, months)),
-                                             finance.cumulative(finance.constant_flows(lo, months)),
-                                             finance.cumulative(finance.constant_flows(hi, months)))):
+        for k, (c, cl, ch) in enumerate(zip(finance.cumulative(case.net_flows(m)), finance.cumulative(case.net_flows(lo)),
+                                             finance.cumulative(case.net_flows(hi)))):
             paths.append({"scenario": res.name, "month": k, "cumulative_savings": c, "ci95_low": cl, "ci95_high": ch,
                           "investment": invest, "cumulative_net": c - invest})
     return pd.DataFrame(rows), pd.DataFrame(paths)

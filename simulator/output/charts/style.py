@@ -59,6 +59,7 @@ COMPONENT_COLORS = {
     "automation": "#5B9BD5",
     "outsourcing": "#C00000",
     "programmes": "#7030A0",
+    "platform": "#843C0C",
     "overhead": "#7F6000",
 }
 POSITIVE = "#2CA02C"

@@ -19,6 +19,7 @@ from simulator.analysis.validity import InputWarning, input_warnings, validity_t
 from simulator.output import charts
 from simulator.output.export import cost_breakdown_frame, intervals_frame, replications_frame, summary_frame
 from simulator.output.fmt import ci_text, kpi_kind, number, pct, points, times
+from simulator.output.report.business_case import business_case_html, business_months_option
 from simulator.output.report.comparison_charts import comparison_charts
 from simulator.output.report.files import files_html, scenario_files, write_data
 from simulator.output.report.page import WIDE_FROM, esc, header, html_kpi, html_money, summary_box, table, write_page
@@ -69,6 +70,7 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
         "replications": replications_frame(results),
         "differences": comparison.differences,
         "finance": comparison.finance,
+        "cashflow": comparison.cashflow(),
     }
     rank = tables["ranking"] = comparison.ranking()
     if comparison.attribution is not None:
@@ -115,6 +117,7 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
         body.append(_attribution_table(att, cur))
     body.append("<h3>Cost breakdown</h3>")
     body.append(cost_table(results, cur))
+    body.append(business_case_html(comparison, colors))
     body.append("<h2>Assumptions that drive the result</h2><p class=\"caption\">Highlighted cells differ from the baseline.</p>")
     body.append(assumptions_html(results))
     body.append("<h2>Per interval</h2>")
@@ -130,7 +133,7 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
         body.append(validity_html(r.name, validities[r.name], True))
     reps = len(base.replications)
     body.append(files_html(files, f"ccsim compare {' '.join(scenario_files(files))} --hold {comparison.hold} --seed {base.seed} "
-                                  f"--replications {reps}"))
+                                  f"--replications {reps}{business_months_option(comparison)}"))
     return write_page(out_dir, f"ccsim – {base.name} comparison", body)
 
 

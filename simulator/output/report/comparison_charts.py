@@ -52,7 +52,7 @@ def comparison_charts(comp: Comparison, fins: Finance, colors: dict[str, str]) -
     out.append(figure(charts.cost_breakdown_bars(per_call, cur, per="answered call", names=charts.chart_names(colors)),
                       "Cost breakdown per answered call", "Bars start at zero; the components add up to the cost per call.", keys))
     out += _waterfall(comp, fins, colors)
-    out.append(_payback(others, fins, colors, cur))
+    out.append(_payback(comp, others, fins, colors, cur))
     out += _service(comp, colors)
     return out
 
@@ -149,7 +149,7 @@ def _waterfall_steps(comp: Comparison, combined: SimulationResult,
 
 
 # ---------------------------------------------------------------- payback
-def _payback(others: list[SimulationResult], fins: Finance, colors: dict[str, str], cur: str) -> str:
+def _payback(comp: Comparison, others: list[SimulationResult], fins: Finance, colors: dict[str, str], cur: str) -> str:
     lines = {r.name: {"monthly": fins[r.name]["savings_month"], "low": fins[r.name]["savings_month_ci95_low"],
                       "high": fins[r.name]["savings_month_ci95_high"], "investment": fins[r.name]["investment"],
                       "payback": fins[r.name]["payback_month"]} for r in others}
@@ -159,6 +159,9 @@ def _payback(others: list[SimulationResult], fins: Finance, colors: dict[str, st
         caption = ("Lines: cumulative saving" + ("" if len(lines) > charts.MANY else " (shaded: 95% CI)")
                    + ". Right: the first months, with each one-time investment dashed and a dot "
                    "where the saving covers it (payback). Legend: largest saving first.")
+    if any(np.any(np.abs(c.net_flows() - c.saving_month) > 1e-6) for c in comp.business.values()):
+        caption += (" The lines assume the full saving from month 1; the payback months (legend) and the business case "
+                    "below add the adoption ramp, growth and attrition.")
     order = charts.payback_legend(lines, PAYBACK_MONTHS)
     key = scenario_legend(colors, order=[n for n, _ in order], notes={n: esc(t) for n, t in order})
     return figure(charts.payback_chart(lines, colors, cur, PAYBACK_MONTHS), "Payback over 36 months", caption, key)
