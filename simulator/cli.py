@@ -220,16 +220,18 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite files that already exist.")] = False,
 ) -> None:
     """Write a working example set: a baseline, one file per lever and a combined one."""
-    files = sorted(f for f in resources.files("simulator.examples").iterdir() if f.name.endswith(".yaml"))
+    root = resources.files("simulator.examples")
+    files = [(name, f) for folder, prefix in ((root, ""), (root / "more", "more/"))
+             for f in sorted(folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".yaml") for name in [prefix + f.name]]
     with _errors():
         if directory.exists() and not directory.is_dir():
             raise InputFileError(f"DIR must be a folder (got the file {directory})")
-        clash = [f.name for f in files if (directory / f.name).exists()]
+        clash = [name for name, _ in files if (directory / name).exists()]
         if clash and not force:
             raise InputFileError(f"{directory} already has {', '.join(clash)}; use --force to overwrite them")
-        directory.mkdir(parents=True, exist_ok=True)
-        for f in files:
-            (directory / f.name).write_bytes(f.read_bytes())
+        (directory / "more").mkdir(parents=True, exist_ok=True)
+        for name, f in files:
+            (directory / name).write_bytes(f.read_bytes())
     out_console.print(f"Wrote {len(files)} scenario files to {directory}. Try: ccsim run {directory / 'baseline.yaml'}")
 
 

@@ -21,12 +21,12 @@ def test_init_writes_the_single_shipped_copy_of_the_scenarios(tmp_path: Path):
 
     result = CliRunner().invoke(app, ["init", str(tmp_path / "set")])
     assert result.exit_code == 0, result.output
-    written = {p.name: p.read_text() for p in (tmp_path / "set").glob("*.yaml")}
-    shipped = {p.name: p.read_text() for p in SCENARIOS.glob("*.yaml")}
-    assert written == shipped
+    written = {str(p.relative_to(tmp_path / "set")): p.read_text() for p in (tmp_path / "set").rglob("*.yaml")}
+    shipped = {str(p.relative_to(SCENARIOS)): p.read_text() for p in SCENARIOS.rglob("*.yaml")}
+    assert written == shipped and "more/weekly.yaml" in written
 
 
-@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(SCENARIOS.rglob("*.yaml")), ids=lambda p: str(p.relative_to(SCENARIOS)))
 def test_every_scenario_file_validates_and_builds(path: Path):
     scenario = load_scenario(path)
     if not any(g.staffing == "optimize" for g in scenario.agents.groups):
@@ -46,7 +46,7 @@ def test_baseline_is_a_realistic_mid_size_center():
     assert text.count("#") >= 10, "every figure should cite its source in a comment"
 
 
-@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(SCENARIOS.rglob("*.yaml")), ids=lambda p: str(p.relative_to(SCENARIOS)))
 def test_every_scenario_file_runs_from_the_command_line(path: Path):
     """Issue 3: running the baseline and every lever file works from the command line."""
     import json

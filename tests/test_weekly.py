@@ -196,7 +196,7 @@ def test_all_ones_day_weights_change_nothing(staffing):
 
 
 def test_weekly_example_scenario_loads():
-    sc = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "weekly.yaml")
+    sc = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "more" / "weekly.yaml")
     assert sc.horizon.days == 7 and sc.horizon.start_day == "mon"
     week = sc.arrivals.day_weights
     assert week[0] == max(week) and week[6] == 0
