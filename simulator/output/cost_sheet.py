@@ -3,12 +3,14 @@
 The formulas are those of ``simulator.analysis.costs``, written over named rows (``{fte}``) that
 ``export`` turns into cell references. Inputs are the mean simulated volumes, the staffing the
 seats are sized by and the scenario's rates (levers applied). Every cost is linear in the volumes,
-so the formulas over mean volumes reproduce the mean simulated cost (the vendor's minimum monthly
-commitment, a ``MAX``, is the one exception; the sheet shows the simulated total next to it).
+so the formulas over mean volumes reproduce the mean simulated cost; two value rows close the gaps a
+mean of replications leaves (the vendor's minimum applied per replication, and the cost per call KPI
+as a mean of ratios), so the check row against the simulated total is 0.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from simulator.analysis.costs import COST_COMPONENTS, horizon_days, peak_heads
@@ -31,6 +33,7 @@ class CostModelColumn:
     rates: CostInputs
     simulated: dict[str, float]  # mean simulated components and total_cost
     minimum_topup: float = 0.0  # mean of the per-replication vendor MAX minus the MAX over mean volumes
+    per_call_averaging: float = 1.0  # mean of per-replication cost per call / (mean cost / mean calls)
 
     def input_value(self, key: str, source: str) -> float:
         """The value of input row ``key`` (``source`` as in ``MODEL_ROWS``)."""
@@ -59,7 +62,16 @@ def cost_model_column(result: SimulationResult) -> CostModelColumn:
         rates=rates,
         simulated={k: float(v) for k, v in result.costs.mean().items()},
         minimum_topup=_minimum_topup(result, rates, days),
+        per_call_averaging=_per_call_averaging(result),
     )
+
+
+def _per_call_averaging(result: SimulationResult) -> float:
+    """The cost-per-call KPI is a mean of ratios; the sheet's total / calls a ratio of means."""
+    reps = result.replications
+    ratio_of_means = float(reps["total_cost"].mean()) / float(reps["calls_answered"].mean()) if reps["calls_answered"].mean() else 0.0
+    kpi = float(reps["cost_per_call"].mean())
+    return kpi / ratio_of_means if ratio_of_means and math.isfinite(kpi) else 1.0
 
 
 def _minimum_topup(result: SimulationResult, rates: CostInputs, days: float) -> float:
@@ -124,9 +136,12 @@ MODEL_ROWS: list[tuple[str, str, str, str, str]] = [
     ("overhead_monthly", "Overhead", "{cur}/month", "in", "rate"),
     ("working_days_per_month", "Working days per month", "days", "in", "rate"),
     ("paid_hours_per_agent_day", "Paid hours per agent-day", "hours", "in", "rate"),
+    ("h_adjust", "Averaging over replications (values from the simulation, not inputs)", "", "head", ""),
     ("minimum_topup", "Vendor minimum top-up: the simulation applies the minimum per replication, the MAX above to the "
      "mean volumes; this is the mean of the first minus the second (0 unless usage falls below the minimum in some "
      "replications only)", "{cur}", "in", "minimum_topup"),
+    ("per_call_averaging", "Averaging of the per-call figure: the mean of each replication's cost / calls over the "
+     "ratio of the means (the KPI averages replications)", "factor", "in", "per_call_averaging"),
     ("h_derived", "Derived", "", "head", ""),
     ("months", "Months simulated", "months", "f", "{days}/{working_days_per_month}"),
     ("paid_hours", "Paid agent-hours = staffed / (1 - shrinkage)", "hours", "f", "{staffed_hours}/(1-{shrinkage})"),
@@ -163,12 +178,15 @@ MODEL_ROWS: list[tuple[str, str, str, str, str]] = [
     ("programmes", "Programmes = fees x months", "{cur}", "f", "{programmes_monthly}*{months}"),
     ("overhead", "Overhead = monthly overhead x months", "{cur}", "f", "{overhead_monthly}*{months}"),
     ("total_cost", "Total cost", "{cur}", "f", "+".join("{%s}" % c for c in COST_COMPONENTS)),
-    ("cost_per_call", "Cost per answered call", "{cur}", "f", "{total_cost}/{calls_answered}"),
+    ("cost_per_call", "Cost per answered call = total / calls answered x averaging", "{cur}", "f",
+     "{total_cost}/{calls_answered}*{per_call_averaging}"),
     ("cost_per_month", "Cost per month", "{cur}", "f", "{total_cost}/{months}"),
     ("h_check", "Check against the simulation", "", "head", ""),
     ("simulated_total", "Simulated total cost (mean, value)", "{cur}", "in", "simulated"),
     ("difference", "Formula minus simulation", "{cur}", "f", "{total_cost}-{simulated_total}"),
 ]
+VALUE_SOURCES = ("simulated", "minimum_topup", "per_call_averaging")
+"""Input rows that hold the simulation's values (not styled as inputs a user changes)."""
 SHARE_ROWS = ("benefits_load", "shrinkage", "onsite_shrinkage", "remote_share", "remote_shrinkage")
 """Rows shown with four decimals (with the per-minute rates)."""
 

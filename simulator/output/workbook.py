@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from simulator.output.cost_sheet import MODEL_ROWS, CostModelColumn, formula
+from simulator.output.cost_sheet import MODEL_ROWS, VALUE_SOURCES, CostModelColumn, formula
 from simulator.output.labels import kpi_label, lever_label
 from simulator.output.workbook_cells import (
     INPUT_FILL,
@@ -87,7 +87,7 @@ def write_cost_model(ws: Worksheet, columns: Sequence[CostModelColumn]) -> dict[
             cell = ws.cell(r, 3 + j)
             if kind == "in":
                 cell.value = col.input_value(key, source)
-                if source not in ("simulated", "minimum_topup"):
+                if source not in VALUE_SOURCES:
                     cell.fill = INPUT_FILL
                     cell.font = INPUT_FONT
             else:
