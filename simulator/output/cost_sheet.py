@@ -177,7 +177,7 @@ MODEL_ROWS: list[tuple[str, str, str, str, str]] = [
       "+{minimum_topup}+{outsource_monthly}*{months}")),
     ("programmes", "Programmes = fees x months", "{cur}", "f", "{programmes_monthly}*{months}"),
     ("overhead", "Overhead = monthly overhead x months", "{cur}", "f", "{overhead_monthly}*{months}"),
-    ("total_cost", "Total cost", "{cur}", "f", "+".join("{%s}" % c for c in COST_COMPONENTS)),
+    ("total_cost", "Total cost", "{cur}", "f", "+".join("{" + c + "}" for c in COST_COMPONENTS)),
     ("cost_per_call", "Cost per answered call = total / calls answered x averaging", "{cur}", "f",
      "{total_cost}/{calls_answered}*{per_call_averaging}"),
     ("cost_per_month", "Cost per month", "{cur}", "f", "{total_cost}/{months}"),

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -33,7 +33,9 @@ from simulator.output.workbook_cells import (
     name_cell,
     page_setup,
     style_header,
+    title,
     unit_format,
+    wrap_labels,
 )
 from simulator.output.workbook_finance import write_savings
 
@@ -66,9 +68,11 @@ def write_cost_model(ws: Worksheet, columns: Sequence[CostModelColumn]) -> dict[
     """The Cost model sheet; every row's cell of scenario ``j`` (1 = the baseline) is named ``{key}_{j}``.
     Returns the row of each key."""
     cur = columns[0].currency if columns else ""
-    ws["A1"] = ("Cost model: blue cells on yellow are inputs (named: Formulas > Name Manager, e.g. hourly_wage_1 is "
-                "scenario 1's wage); every other figure is a live formula. Change an input to see its effect.")
-    ws["A1"].font = Font(bold=True, size=12)
+    ws.column_dimensions["A"].width = 60
+    ws.column_dimensions["B"].width = 13
+    for j in range(len(columns)):
+        ws.column_dimensions[get_column_letter(3 + j)].width = 16
+    ws.append([None])
     ws.append([])
     ws.append(["Item", "Unit", *[inert(f"{j}. {c.scenario}") for j, c in enumerate(columns, start=1)]])
     style_header(ws, 3)
@@ -76,7 +80,7 @@ def write_cost_model(ws: Worksheet, columns: Sequence[CostModelColumn]) -> dict[
     row_of = {key: first + i for i, (key, *_rest) in enumerate(MODEL_ROWS)}
     for i, (key, label, unit, kind, source) in enumerate(MODEL_ROWS):
         r = first + i
-        ws.cell(r, 1, label).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(r, 1, label)
         ws.cell(r, 2, unit.replace("{cur}", cur))
         if kind == "head":
             for cc in range(1, 3 + len(columns)):
@@ -96,10 +100,9 @@ def write_cost_model(ws: Worksheet, columns: Sequence[CostModelColumn]) -> dict[
                     cell.font = Font(bold=True)
             cell.number_format = unit_format(key, unit, cur)
             name_cell(ws, f"{key}_{j + 1}", r, 3 + j)
-    ws.column_dimensions["A"].width = 60
-    ws.column_dimensions["B"].width = 13
-    for j in range(len(columns)):
-        ws.column_dimensions[get_column_letter(3 + j)].width = 16
+    wrap_labels(ws, first)
+    title(ws, "Cost model: blue cells on yellow are inputs (named: Formulas > Name Manager, e.g. hourly_wage_1 is "
+          "scenario 1's wage); every other figure is a live formula. Change an input to see its effect.", 2 + len(columns))
     ws.freeze_panes = "C4"
     page_setup(ws, 3, label_cols=2)
     return row_of
@@ -117,13 +120,11 @@ def _words(column: str, v: Any) -> Any:
     return v
 
 
-def write_table(ws: Worksheet, df: pd.DataFrame, title: str, currency: str) -> None:
+def write_table(ws: Worksheet, df: pd.DataFrame, heading: str, currency: str) -> None:
     """A table with a title line, plain column labels and number formats (per row in long tables)."""
-    ws["A1"] = title
-    ws["A1"].font = Font(bold=True, size=12)
+    ws.append([None])
     ws.append([inert(kpi_label(str(c))) for c in df.columns])
     hr = ws.max_row
-    style_header(ws, hr)
     row_key = next((c for c in ("kpi", "component") if c in df.columns), None)
     cols = list(df.columns)
     formats: dict[str, str | None] = {c: None if c in TEXT_COLUMNS or df[c].dtype.kind not in "fiu" else figure_format(str(c), currency)
@@ -143,8 +144,11 @@ def write_table(ws: Worksheet, df: pd.DataFrame, title: str, currency: str) -> N
                 cell.number_format = fmt
     for j, c in enumerate(cols, start=1):
         head = kpi_label(str(c))
-        width = max([len(head) // 2 + 2] + [len(f"{_words(str(c), v)}") for v in df[c].head(200)]) + 2
+        shown = [NEVER if str(c).startswith("payback_month") and v == math.inf else _words(str(c), v) for v in df[c].head(200)]
+        width = max([len(head) // 2 + 2] + [len(f"{v}") for v in shown]) + 2
         ws.column_dimensions[get_column_letter(j)].width = min(max(11, width), 50 if c in ("message", "assumption") else 30)
+    style_header(ws, hr)
+    title(ws, heading, len(cols))
     ws.freeze_panes = ws.cell(hr + 1, 2 if len(cols) > 4 else 1)
     page_setup(ws, hr)
 

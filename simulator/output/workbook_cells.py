@@ -113,10 +113,45 @@ def name_cell(ws: Worksheet, name: str, row: int, col: int) -> None:
 
 
 def style_header(ws: Worksheet, row: int) -> None:
+    """White on blue, wrapped, the row as tall as its longest label needs."""
+    lines = 1
     for cell in ws[row]:
         cell.font = HEAD_FONT
         cell.fill = HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        width = ws.column_dimensions[cell.column_letter].width or 10
+        lines = max(lines, text_lines(str(cell.value or ""), width))
+    ws.row_dimensions[row].height = 15 * lines
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (an estimate: spreadsheet
+    programs do not grow rows written by openpyxl, so rows with wrapped labels get their height here)."""
+    return max(1, math.ceil(len(text) / max(width - 1, 1)))
+
+
+def title(ws: Worksheet, text: str, columns: int) -> None:
+    """The sheet's title line in A1, wrapped across the printed columns (so that it prints whole)."""
+    ws["A1"] = text
+    ws["A1"].font = Font(bold=True, size=12)
+    ws["A1"].alignment = Alignment(wrap_text=True, vertical="top")
+    last = max(columns, 1)
+    if last > 1:
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+    width = sum((ws.column_dimensions[get_column_letter(j)].width or 10) for j in range(1, last + 1))
+    ws.row_dimensions[1].height = 18 * text_lines(text, width / 1.2)
+
+
+def wrap_labels(ws: Worksheet, first_row: int, column: str = "A") -> None:
+    """Rows as tall as their wrapped label in ``column`` needs."""
+    width = ws.column_dimensions[column].width or 10
+    for r in range(first_row, ws.max_row + 1):
+        text = ws[f"{column}{r}"].value
+        if isinstance(text, str) and text_lines(text, width) > 1:
+            for cell in ws[r]:
+                cell.alignment = Alignment(wrap_text=cell.column_letter == column, vertical="top",
+                                           horizontal=cell.alignment.horizontal)
+            ws.row_dimensions[r].height = 15 * text_lines(text, width)
 
 
 def page_setup(ws: Worksheet, header_row: int, label_cols: int = 1) -> None:
@@ -129,7 +164,7 @@ def page_setup(ws: Worksheet, header_row: int, label_cols: int = 1) -> None:
     landscape = width > 110
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    pages_wide = max(1, math.ceil(width / 260))
+    pages_wide = max(1, math.ceil(width / 200))
     if pages_wide > 1:
         ws.print_title_cols = f"A:{get_column_letter(label_cols)}"
     ws.sheet_properties.pageSetUpPr.fitToPage = True

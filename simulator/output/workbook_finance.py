@@ -11,6 +11,7 @@ discount rate. Costs are linear in the mean volumes, so these reproduce the simu
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 import pandas as pd
@@ -30,6 +31,8 @@ from simulator.output.workbook_cells import (
     name_cell,
     page_setup,
     style_header,
+    title,
+    wrap_labels,
 )
 from simulator.studies.finance import MONTHS_3Y
 
@@ -73,26 +76,25 @@ def _format(kind: str, currency: str) -> str:
 
 def _formula(source: str, j: int) -> str:
     """``{name}`` -> ``name_j`` (this scenario's cell), ``{base:name}`` -> ``name_1`` (the baseline's)."""
-    out = source.replace("{base:", "{@")
-    for part in set(p.split("}")[0] for p in out.split("{")[1:]):
-        target = f"{part[1:]}_1" if part.startswith("@") else f"{part}_{j}"
-        out = out.replace("{" + part + "}", target)
+    out = re.sub(r"\{base:(\w+)\}", r"\1_1", source)
+    out = re.sub(r"\{(\w+)\}", lambda m: f"{m.group(1)}_{j}", out)
     return "=" + out
 
 
 def write_savings(ws: Worksheet, finance: pd.DataFrame, columns: Sequence[CostModelColumn]) -> None:
     """One column per scenario after the baseline (``columns[0]``); finance rows in the same order."""
     cur = columns[0].currency
-    ws["A1"] = (f"Savings and return against {inert(columns[0].scenario)}: live formulas over the Cost model sheet. "
-                "Change an input (blue on yellow) here or there and every figure follows.")
-    ws["A1"].font = Font(bold=True, size=12)
+    fin = finance.to_dict("records")
+    ws.column_dimensions["A"].width = 58
+    for k in range(len(fin)):
+        ws.column_dimensions[get_column_letter(2 + k)].width = 22
+    ws.append([None])
     ws.append([])
     ws.append(["Item", *[inert(f"{j}. {c.scenario}") for j, c in enumerate(columns[1:], start=2)]])
     style_header(ws, 3)
-    fin = finance.to_dict("records")
     for i, (key, label, fmt, kind, source) in enumerate(ROWS):
         r = 4 + i
-        ws.cell(r, 1, label).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(r, 1, label)
         if kind == "head":
             for cc in range(1, 2 + len(fin)):
                 ws.cell(r, cc).fill = SECTION_FILL
@@ -113,8 +115,8 @@ def write_savings(ws: Worksheet, finance: pd.DataFrame, columns: Sequence[CostMo
             cell.number_format = _format(fmt, cur)
             cell.alignment = Alignment(horizontal="right")
             name_cell(ws, f"{key}_{j}", r, 2 + k)
-    ws.column_dimensions["A"].width = 58
-    for k in range(len(fin)):
-        ws.column_dimensions[get_column_letter(2 + k)].width = 18
+    wrap_labels(ws, 4)
+    title(ws, f"Savings and return against {columns[0].scenario}: live formulas over the Cost model sheet. Change an "
+          "input (blue on yellow) here or there and every figure follows.", 1 + len(fin))
     ws.freeze_panes = "B4"
     page_setup(ws, 3)
