@@ -10,6 +10,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from simulator.output.labels import kpi_label, lever_label
 from simulator.output.fmt import TEXT_MISSING, ci_text, kpi_text, number, pct, short_amount, times
 from simulator.studies.baselines import baseline_lines
 from simulator.studies.compare import Comparison, notes
@@ -70,7 +71,7 @@ def _print_details(comp: Comparison, console: Console) -> None:
             t.add_column(col, justify="left" if col == "KPI" else "right")
         for r in d.itertuples(index=False):
             diff = lambda x: kpi_text(r.kpi, x, signed=True)  # noqa: B023, E731
-            t.add_row(r.kpi, kpi_text(r.kpi, r.baseline_mean), kpi_text(r.kpi, r.scenario_mean), diff(r.diff_mean),
+            t.add_row(kpi_label(r.kpi), kpi_text(r.kpi, r.baseline_mean), kpi_text(r.kpi, r.scenario_mean), diff(r.diff_mean),
                       ci_text(r.diff_ci95_low, r.diff_ci95_high, diff, " .. ", None))
         console.print(t)
     console.print(_finance_table(comp))
@@ -80,7 +81,7 @@ def _print_details(comp: Comparison, console: Console) -> None:
             a.add_column(col, justify="left" if col in ("scenario", "change") else "right")
         for r in comp.attribution.itertuples(index=False):
             signed = lambda x: number(x, 0, True, TEXT_MISSING)  # noqa: E731
-            a.add_row(r.scenario, r.lever, signed(r.contribution_month),
+            a.add_row(r.scenario, lever_label(r.lever), signed(r.contribution_month),
                       ci_text(r.ci95_low, r.ci95_high, signed, " .. ", TEXT_MISSING), pct(r.share, 0, TEXT_MISSING))
         console.print(a)
         for name, meta in comp.attribution_meta.items():

@@ -59,7 +59,8 @@ def full_dict() -> dict[str, Any]:
     data["horizon"]["start_day"] = "tue"
     data["redials"] = {"probability": 0.3, "delay": {"distribution": "exponential", "mean_seconds": 300}}
     data["costs"].update(supervisor_hourly_wage=30.0, licence_per_agent_month=100.0, desktop_per_agent_month=20.0,
-                         facility_per_seat_month=300.0, overhead_monthly=1000.0, discount_rate=0.08)
+                         facility_per_seat_month=300.0, overhead_monthly=1000.0, discount_rate=0.08,
+                         usd_per_unit=1.0)
     data["levers"] = {key: dict(lever.example) for key, lever in LEVERS.items()}
     return data
 

@@ -202,6 +202,10 @@ class Costs(_Model):
     working_days_per_month: Annotated[float, Field(gt=0, le=31)] = 21.0
     paid_hours_per_agent_day: Annotated[float, Field(gt=0, le=24)] = 8.0
     discount_rate: Annotated[float, Field(ge=0, lt=1)] = 0.08
+    usd_per_unit: PositiveFloat | None = None
+    """US dollars per unit of ``currency`` (EUR: about 1.08), for the input checks only: the industry
+    ranges are in US dollars. Without it, money inputs in another currency are not checked (the
+    report says so). Costs are never converted."""
 
 
 # ---------------------------------------------------------------- scenario

@@ -96,7 +96,7 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
     body.append(f'<p class="meta">Colours: {legend}</p>')
     if notes:
         body.append('<div class="note"><b>Read with care</b><ul>' + "".join(f"<li>{n}</li>" for n in notes) + "</ul></div>")
-    body.append(warnings_html(warn_pairs, cur))
+    body.append(warnings_html(warn_pairs, base.scenario))
 
     body.append("<h2>What each scenario does</h2><ul>" + "".join(f"<li>{b}</li>" for b in bullets[1:]) + "</ul>")
 

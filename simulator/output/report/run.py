@@ -61,7 +61,7 @@ def write_run_report(result: SimulationResult, out_dir: Path) -> Path:
     body = [header("Call-center simulation report", sc.name, sc.description, meta)]
     body.append(summary_box(bullets))
     body.append(kpi_cards)
-    body.append(warnings_html(warnings, cur))
+    body.append(warnings_html(warnings, sc))
 
     # ---- charts
     colors = charts.scenario_colors([result.name], baseline=result.name)
