@@ -19,6 +19,7 @@ from simulator.analysis.validity import InputWarning, input_warnings, validity_t
 from simulator.output import charts
 from simulator.output.export import cost_breakdown_frame, intervals_frame, replications_frame, summary_frame
 from simulator.output.fmt import ci_text, kpi_kind, number, pct, points, times
+from simulator.output.labels import kpi_label, lever_label
 from simulator.output.report.comparison_charts import comparison_charts
 from simulator.output.report.files import files_html, scenario_files, write_data
 from simulator.output.report.page import WIDE_FROM, esc, header, html_kpi, html_money, summary_box, table, write_page
@@ -143,7 +144,7 @@ def _kpi_table(comp: Comparison) -> str:
     for k in KPI_ROWS:
         if k not in base.replications:
             continue
-        cells = [esc(k.replace("_", " ")), html_kpi(k, metric(base, k)[0], cur)]
+        cells = [esc(kpi_label(k)), html_kpi(k, metric(base, k)[0], cur)]
         for r in others:
             d, lo, hi = difference(comp, r.name, k)
             f = points if kpi_kind(k) == "percent" else (lambda x: ("+" if x >= 0 else "") + html_kpi(k, x, cur))  # noqa: B023
@@ -246,6 +247,6 @@ def _attribution_table(att: pd.DataFrame, cur: str) -> str:
             if isinstance(v, (float, np.floating)):
                 cells.append(pct(v) if "share" in str(c) else html_money(float(v), cur, 0))
             else:
-                cells.append(esc(v))
+                cells.append(esc(lever_label(v) if c == "lever" else v))
         rows.append(cells)
-    return table([esc(str(c).replace("_", " ")) for c in att.columns], rows)
+    return table([esc(kpi_label(str(c))) for c in att.columns], rows)

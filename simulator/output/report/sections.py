@@ -189,7 +189,7 @@ def cost_table(results: Sequence[SimulationResult], cur: str) -> str:
         pc["total_cost"] = float(pc.sum())
     rows = []
     for comp in (*COST_COMPONENTS, "total_cost"):
-        cells = [esc(comp.replace("_", " "))]
+        cells = [esc(kpi_label(comp))]
         if all(float(r.costs[comp].abs().mean()) == 0 for r in results):
             continue
         for r, pc in zip(results, per_call):
