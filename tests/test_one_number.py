@@ -189,3 +189,18 @@ def test_the_report_says_which_money_checks_ran(tmp_path: Path) -> None:
     (tmp_path / "no-rate").mkdir()
     text = write_run_report(simulate(parse_scenario(_eur(20, None)), replications=2), tmp_path / "no-rate").read_text(encoding="utf-8")
     assert "Money inputs are in EUR and were not checked" in text and "All inputs checked lie within" in text
+
+
+def test_the_console_ranking_cuts_names_never_figures(comparison: Comparison) -> None:
+    """Not a terminal: rich prints 80 columns. Long names are shortened; every figure stays whole."""
+    console = Console(record=True, width=80, file=io.StringIO())
+    print_comparison(comparison, console)
+    text = console.export_text()
+    assert max(len(ln.rstrip()) for ln in text.splitlines()) <= 80
+    header = next(ln for ln in text.splitlines() if "saving" in ln and "payback" in ln)
+    assert "NPV 3y" in header and "invest" in header and "…" not in header
+    for r in comparison.ranking().to_dict("records"):
+        row = next(ln for ln in text.splitlines() if ln.strip().startswith(r["scenario"][:6]))
+        assert "…" not in row.split()[-1] and row.rstrip().endswith(re.split(r"\s+", row.strip())[-1])
+        v, tol = short_value(row.split()[-1])
+        assert abs(v - r["npv_3y"]) <= tol
