@@ -161,10 +161,10 @@ def page_setup(ws: Worksheet, header_row: int, label_cols: int = 1) -> None:
     ws.print_area = f"A1:{last}{ws.max_row}"
     ws.print_title_rows = f"{header_row}:{header_row}"
     width = sum((ws.column_dimensions[get_column_letter(j)].width or 10) for j in range(1, ws.max_column + 1))
-    landscape = width > 110
+    landscape = width > 130
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    pages_wide = max(1, math.ceil(width / 200))
+    pages_wide = max(1, math.ceil(width / 240))
     if pages_wide > 1:
         ws.print_title_cols = f"A:{get_column_letter(label_cols)}"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
