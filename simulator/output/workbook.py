@@ -26,12 +26,12 @@ from simulator.output.workbook_cells import (
     INPUT_FILL,
     INPUT_FONT,
     NEVER,
-    SECTION_FILL,
     cell_value,
     figure_format,
     inert,
     name_cell,
     page_setup,
+    section_row,
     style_header,
     title,
     unit_format,
@@ -83,9 +83,7 @@ def write_cost_model(ws: Worksheet, columns: Sequence[CostModelColumn]) -> dict[
         ws.cell(r, 1, label)
         ws.cell(r, 2, unit.replace("{cur}", cur))
         if kind == "head":
-            for cc in range(1, 3 + len(columns)):
-                ws.cell(r, cc).fill = SECTION_FILL
-            ws.cell(r, 1).font = Font(bold=True)
+            section_row(ws, r, 2 + len(columns))
             continue
         for j, col in enumerate(columns):
             cell = ws.cell(r, 3 + j)

@@ -124,6 +124,13 @@ def style_header(ws: Worksheet, row: int) -> None:
     ws.row_dimensions[row].height = 15 * lines
 
 
+def section_row(ws: Worksheet, row: int, columns: int) -> None:
+    """A section heading across the sheet's columns: bold on light blue."""
+    for col in range(1, columns + 1):
+        ws.cell(row, col).fill = SECTION_FILL
+    ws.cell(row, 1).font = Font(bold=True)
+
+
 def text_lines(text: str, width: float) -> int:
     """How many lines ``text`` wraps to in a column ``width`` characters wide (an estimate: spreadsheet
     programs do not grow rows written by openpyxl, so rows with wrapped labels get their height here)."""

@@ -24,12 +24,12 @@ from simulator.output.workbook_cells import (
     INPUT_FILL,
     INPUT_FONT,
     NEVER,
-    SECTION_FILL,
     cell_value,
     inert,
     money_format,
     name_cell,
     page_setup,
+    section_row,
     style_header,
     title,
     wrap_labels,
@@ -96,9 +96,7 @@ def write_savings(ws: Worksheet, finance: pd.DataFrame, columns: Sequence[CostMo
         r = 4 + i
         ws.cell(r, 1, label)
         if kind == "head":
-            for cc in range(1, 2 + len(fin)):
-                ws.cell(r, cc).fill = SECTION_FILL
-            ws.cell(r, 1).font = Font(bold=True)
+            section_row(ws, r, 1 + len(fin))
             continue
         for k, rec in enumerate(fin):
             j = k + 2  # scenario number: the baseline is 1
