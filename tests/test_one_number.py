@@ -204,3 +204,11 @@ def test_the_console_ranking_cuts_names_never_figures(comparison: Comparison) ->
         assert "…" not in row.split()[-1] and row.rstrip().endswith(re.split(r"\s+", row.strip())[-1])
         v, tol = short_value(row.split()[-1])
         assert abs(v - r["npv_3y"]) <= tol
+
+
+def test_the_validity_panel_says_once_which_types_qualify(views: dict) -> None:
+    from simulator.analysis.validity import ERLANG_A_RULE
+
+    html = (views["dir"] / "report.html").read_text(encoding="utf-8")
+    assert html.count("qualifies for the Erlang A cross-check") == 1 and ERLANG_A_RULE.split(",")[0] in html
+    assert html.count("Erlang-A-like (so no analytic reference applies)") <= 1

@@ -47,6 +47,12 @@ ABANDON_TOLERANCE = 0.02
 
 
 # ---------------------------------------------------------------- Erlang-A eligibility
+ERLANG_A_RULE = ("A contact type qualifies for the Erlang A cross-check when its handle time and patience are exponential, "
+                 "agents who serve only it answer it (at one speed, not as overflow), and no callback, outsourced "
+                 "overflow, VIP priority or redials change who waits.")
+"""What ``erlang_a_types`` requires, in one sentence for the report."""
+
+
 def erlang_a_types(plan: EnginePlan) -> dict[int, str]:
     """Contact types that are Erlang-A-like -> "" ; others -> the reason they are not.
 

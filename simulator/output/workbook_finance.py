@@ -63,9 +63,9 @@ ROWS: list[tuple[str, str, str, str, str]] = [
       "{saving_month}*(1-(1+{monthly_rate})^(-{months_appraised}))/{monthly_rate})")),
     ("h_check", "Check against the simulation (values, mean over paired replications)", "", "head", ""),
     ("simulated_saving_month", "Simulated saving per month", "money", "value", "savings_month"),
-    ("saving_difference", "Formula minus simulation", "money2", "f", "{saving_month}-{simulated_saving_month}"),
+    ("saving_difference", "Formula minus simulation", "money2", "f", "ROUND({saving_month}-{simulated_saving_month},6)"),
     ("simulated_npv_3y", "Simulated net present value", "money", "value", "npv_3y"),
-    ("npv_difference", "Formula minus simulation", "money2", "f", "{npv_3y}-{simulated_npv_3y}"),
+    ("npv_difference", "Formula minus simulation", "money2", "f", "ROUND({npv_3y}-{simulated_npv_3y},6)"),
 ]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.analysis.validity import InputWarning, input_warnings, validity_table
+from simulator.analysis.validity import ERLANG_A_RULE, InputWarning, input_warnings, validity_table
 from simulator.output import charts
 from simulator.output.export import cost_breakdown_frame, intervals_frame, replications_frame, summary_frame
 from simulator.output.fmt import ci_text, kpi_kind, number, pct, points, times
@@ -124,7 +124,8 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
     body.append("<h2>Can we trust it? Erlang A cross-check</h2>")
     checked = [r for r in results if not validities[r.name].table.empty]
     unchecked = [r.name for r in results if validities[r.name].table.empty]
-    if unchecked:  # said once, not once per scenario
+    body.append(f"<p>{esc(ERLANG_A_RULE)}</p>")  # which types qualify: said once, not once per scenario
+    if unchecked:
         body.append("<p>No contact type is Erlang-A-like (so no analytic reference applies) in: "
                     + ", ".join(f"<b>{esc(n)}</b>" for n in unchecked) + ". The check is shown where it applies.</p>")
     for r in checked:
