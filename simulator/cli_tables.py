@@ -10,6 +10,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from simulator.output.labels import kpi_label, lever_label
 from simulator.output.fmt import TEXT_MISSING, ci_text, kpi_text, number, pct, short_amount, times
 from simulator.studies.baselines import baseline_lines
 from simulator.studies.compare import Comparison, notes
@@ -25,29 +26,35 @@ def print_comparison(comp: Comparison, console: Console, details: bool = False) 
     if comp.hold == "service":
         console.print(_baselines_table(comp))
     if comp.results:
-        console.print(_ranking_table(comp))
+        console.print(_ranking_table(comp, console.width))
     if details:
         _print_details(comp, console)
     for note in notes(comp):
         console.print(note, markup=False, highlight=False)
 
 
-def _ranking_table(comp: Comparison) -> Table:
-    """Scenarios by monthly saving; fits 100 columns (amounts in thousands: k, M)."""
+def _ranking_table(comp: Comparison, width: int = 100) -> Table:
+    """Scenarios by monthly saving; fits 100 columns, and 80 with shorter scenario names (amounts in k, M):
+    the figures are never cut, only the names."""
     cur = comp.baseline.scenario.currency
     held = ("at equal service, against the optimised baseline" if comp.hold == "service"
             else "with the baseline's staffing held")
     n = len(comp.baseline.replications)
     t = Table(title=f"Saving per month ({cur}), {held}; 95% CI over {n} paired replications", box=box.SIMPLE_HEAD,
               caption="positive = the scenario costs less; service = the scenario's service level (change in points)")
-    t.add_column("scenario", max_width=24, overflow="ellipsis", no_wrap=True)
-    for col in ("saving", "95% CI", "service", "invest", "payback", "NPV 3y"):
-        t.add_column(col, justify="right", no_wrap=True)
-    for r in comp.ranking().to_dict("records"):
-        t.add_row(r["scenario"], short_amount(r["savings_month"], True),
-                  ci_text(r["savings_month_ci95_low"], r["savings_month_ci95_high"], lambda x: short_amount(x, True), " .. ", TEXT_MISSING),
-                  f"{pct(r['service_level'], 1)} ({100 * r['service_change']:+.1f})", short_amount(r["investment"]),
-                  _payback_short(r["payback_month"], r["investment"]), short_amount(r["npv_3y"], True))
+    rows = [(r["scenario"], short_amount(r["savings_month"], True),
+             ci_text(r["savings_month_ci95_low"], r["savings_month_ci95_high"], lambda x: short_amount(x, True), " .. ", TEXT_MISSING),
+             f"{pct(r['service_level'], 1)} ({100 * r['service_change']:+.1f})", short_amount(r["investment"]),
+             _payback_short(r["payback_month"], r["investment"]), short_amount(r["npv_3y"], True))
+            for r in comp.ranking().to_dict("records")]
+    heads = ("saving", "95% CI", "service", "invest", "payback", "NPV 3y")
+    figures = [max(len(h), *(len(row[1 + i]) for row in rows)) if rows else len(h) for i, h in enumerate(heads)]
+    t.add_column("scenario", max_width=max(6, min(24, width - sum(figures) - 3 * len(heads) - 2)), overflow="ellipsis",
+                 no_wrap=True)
+    for head, w in zip(heads, figures):
+        t.add_column(head, justify="right", no_wrap=True, min_width=w)
+    for row in rows:
+        t.add_row(*row)
     return t
 
 
@@ -73,7 +80,7 @@ def _print_details(comp: Comparison, console: Console) -> None:
             t.add_column(col, justify="left" if col == "KPI" else "right")
         for r in d.itertuples(index=False):
             diff = lambda x: kpi_text(r.kpi, x, signed=True)  # noqa: B023, E731
-            t.add_row(r.kpi, kpi_text(r.kpi, r.baseline_mean), kpi_text(r.kpi, r.scenario_mean), diff(r.diff_mean),
+            t.add_row(kpi_label(r.kpi), kpi_text(r.kpi, r.baseline_mean), kpi_text(r.kpi, r.scenario_mean), diff(r.diff_mean),
                       ci_text(r.diff_ci95_low, r.diff_ci95_high, diff, " .. ", None))
         console.print(t)
     console.print(_finance_table(comp))
@@ -83,7 +90,7 @@ def _print_details(comp: Comparison, console: Console) -> None:
             a.add_column(col, justify="left" if col in ("scenario", "change") else "right")
         for r in comp.attribution.itertuples(index=False):
             signed = lambda x: number(x, 0, True, TEXT_MISSING)  # noqa: E731
-            a.add_row(r.scenario, r.lever, signed(r.contribution_month),
+            a.add_row(r.scenario, lever_label(r.lever), signed(r.contribution_month),
                       ci_text(r.ci95_low, r.ci95_high, signed, " .. ", TEXT_MISSING), pct(r.share, 0, TEXT_MISSING))
         console.print(a)
         for name, meta in comp.attribution_meta.items():

@@ -72,43 +72,48 @@ def _evaluate(ws, ref: str, seen: dict | None = None) -> float:  # noqa: ANN001
     return seen[ref]
 
 
+def _ref(wb, name: str) -> str:  # noqa: ANN001
+    """The cell (``C12``) a defined name points at on the Cost model sheet."""
+    sheet, cell = wb.defined_names[name].attr_text.split("!")
+    assert sheet.strip("'") == "Cost model"
+    return cell.replace("$", "")
+
+
 def test_cost_sheet_formulas_are_live_and_reproduce_the_simulation(report_dir) -> None:  # noqa: ANN001
     res, out = report_dir
     wb = load_workbook(out / "report.xlsx")
-    assert {"summary", "Cost model", "intervals", "cost_breakdown", "replications", "assumptions"} <= set(wb.sheetnames)
+    assert {"Summary", "Cost model", "Intervals", "Cost breakdown", "Replications", "Assumptions"} <= set(wb.sheetnames)
     ws = wb["Cost model"]
-    rows = {ws[f"A{r}"].value.split(" =")[0].split(" ")[0]: r for r in range(4, ws.max_row + 1) if ws[f"A{r}"].value}
     costs = res.costs.mean()
     assert costs["overtime"] > 0 and costs["facilities"] > 0, "the case drains a queue after close and has seats"
     for comp in COST_COMPONENTS:
-        cell = ws[f"C{rows[comp]}"]
+        cell = ws[_ref(wb, f"{comp}_1")]
         assert isinstance(cell.value, str) and cell.value.startswith("="), f"{comp} is not a formula: {cell.value!r}"
-        got = _evaluate(ws, f"C{rows[comp]}")
+        got = _evaluate(ws, _ref(wb, f"{comp}_1"))
         assert got == pytest.approx(costs[comp], rel=1e-9, abs=1e-6), f"{comp}: formula {got} vs simulated {costs[comp]}"
-    total_row = next(r for r in range(4, ws.max_row + 1) if ws[f"A{r}"].value == "Total cost")
-    assert _evaluate(ws, f"C{total_row}") == pytest.approx(costs["total_cost"], rel=1e-9)
+    assert _evaluate(ws, _ref(wb, "total_cost_1")) == pytest.approx(costs["total_cost"], rel=1e-9)
+    assert _evaluate(ws, _ref(wb, "difference_1")) == pytest.approx(0.0, abs=1e-6)
     # Labour is hours x wage x loading over the input cells: change the wage and labour follows.
-    assert re.fullmatch(r"=C\d+\*C\d+\*\(1\+C\d+\)", ws[f"C{rows['agent_labor']}"].value)
-    wage_row = next(r for r in range(4, ws.max_row + 1) if (ws[f"A{r}"].value or "").startswith("Agent hourly wage"))
-    assert ws[f"C{wage_row}"].value == pytest.approx(cost_inputs(res.scenario).hourly_wage)
-    ws[f"C{wage_row}"].value = 2 * ws[f"C{wage_row}"].value
-    assert _evaluate(ws, f"C{rows['agent_labor']}") == pytest.approx(2 * costs["agent_labor"], rel=1e-9)
-    assert _evaluate(ws, f"C{rows['overtime']}") == pytest.approx(2 * costs["overtime"], rel=1e-9)
+    assert re.fullmatch(r"=C\d+\*C\d+\*\(1\+C\d+\)", ws[_ref(wb, "agent_labor_1")].value)
+    wage = _ref(wb, "hourly_wage_1")
+    assert ws[wage].value == pytest.approx(cost_inputs(res.scenario).hourly_wage)
+    ws[wage].value = 2 * ws[wage].value
+    assert _evaluate(ws, _ref(wb, "agent_labor_1")) == pytest.approx(2 * costs["agent_labor"], rel=1e-9)
+    assert _evaluate(ws, _ref(wb, "overtime_1")) == pytest.approx(2 * costs["overtime"], rel=1e-9)
 
 
 def test_cost_sheet_seats_follow_the_peak_and_the_sharing_ratio(report_dir) -> None:  # noqa: ANN001
     _, out = report_dir
-    ws = load_workbook(out / "report.xlsx")["Cost model"]
-    row = {ws[f"A{r}"].value.split(" =")[0].split(" (")[0]: r for r in range(4, ws.max_row + 1) if ws[f"A{r}"].value}
-    assert ws[f"C{row['Most agents at once']}"].value == 15  # one group of 15 all day
+    wb = load_workbook(out / "report.xlsx")
+    ws = wb["Cost model"]
+    assert ws[_ref(wb, "peak_agents_1")].value == 15  # one group of 15 all day
     seats = 15 * 0.7 / (1 - 0.3) / 1.2  # the on-site 70%, their shrinkage on site too, 1.2 agents per seat
-    assert _evaluate(ws, f"C{row['On-site seats']}") == pytest.approx(seats)
-    assert _evaluate(ws, f"C{row['Phone lines']}") == pytest.approx(seats + 15 * 0.3 / (1 - 0.2))
-    ratio = next(r for r in row.values() if ws[f"A{r}"].value.startswith("Agents per on-site seat"))
-    facilities = _evaluate(ws, f"C{row['facilities']}")
-    ws[f"C{ratio}"].value = 2.4  # twice the sharing: half the seats, the stipends unchanged
+    assert _evaluate(ws, _ref(wb, "seats_1")) == pytest.approx(seats)
+    assert _evaluate(ws, _ref(wb, "lines_1")) == pytest.approx(seats + 15 * 0.3 / (1 - 0.2))
+    facilities = _evaluate(ws, _ref(wb, "facilities_1"))
+    ws[_ref(wb, "seat_sharing_ratio_1")].value = 2.4  # twice the sharing: half the seats, the stipends unchanged
     stipend = 15 * 0.3 / (1 - 0.2) * 3 * 60 / (8 * 1) / 21  # remote FTE x stipend x months (3 h a day on the phones)
-    assert _evaluate(ws, f"C{row['facilities']}", {}) == pytest.approx((facilities - stipend) / 2 + stipend, rel=1e-9)
+    assert _evaluate(ws, _ref(wb, "facilities_1"), {}) == pytest.approx((facilities - stipend) / 2 + stipend, rel=1e-9)
 
 
 def test_csv_tables_match_the_result(report_dir) -> None:  # noqa: ANN001

@@ -61,7 +61,8 @@ def full_dict() -> dict[str, Any]:
     data["costs"].update(supervisor_hourly_wage=30.0, licence_per_agent_month=100.0, desktop_per_agent_month=20.0,
                          facility_per_seat_month=300.0, overhead_monthly=1000.0, discount_rate=0.08,
                          platform={"model": "owned", "capital_cost": 100000.0, "depreciation_years": 5,
-                                   "maintenance_share_per_year": 0.18})
+                                   "maintenance_share_per_year": 0.18},
+                         usd_per_unit=1.0)
     data["business_case"] = {"ramp_months": {"ivr": 3}, "volume_growth_per_year": 0.03, "attrition_per_year": 0.3,
                              "cost_per_hire": 10000.0, "learning_curve": [1.3, 1.1]}
     data["levers"] = {key: dict(lever.example) for key, lever in LEVERS.items()}

@@ -192,10 +192,10 @@ def test_cost_per_call_is_one_number_in_every_view(tmp_path: Path) -> None:
     assert parts == pytest.approx(kpi, rel=1e-12)
     summary = list(csvmod.DictReader((tmp_path / "summary.csv").open(encoding="utf-8")))
     assert float(next(r for r in summary if r["kpi"] == "cost_per_call")["mean"]) == pytest.approx(kpi, rel=1e-12)
-    sheet = load_workbook(tmp_path / "report.xlsx")["cost_breakdown"]
-    header = [c.value for c in sheet[1]]
-    col = header.index("per_answered_call")
-    xlsx_total = next(row[col] for row in sheet.iter_rows(min_row=2, values_only=True) if row[header.index("component")] == "total_cost")
+    sheet = load_workbook(tmp_path / "report.xlsx")["Cost breakdown"]  # row 1 is its title, row 2 the labels
+    header = [c.value for c in sheet[2]]
+    col = header.index("Per answered call")
+    xlsx_total = next(row[col] for row in sheet.iter_rows(min_row=3, values_only=True) if row[header.index("Cost item")] == "Total cost")
     assert xlsx_total == pytest.approx(kpi, rel=1e-12)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     shown = f"${kpi:,.2f}"

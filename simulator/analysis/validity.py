@@ -47,6 +47,12 @@ ABANDON_TOLERANCE = 0.02
 
 
 # ---------------------------------------------------------------- Erlang-A eligibility
+ERLANG_A_RULE = ("A contact type qualifies for the Erlang A cross-check when its handle time and patience are exponential, "
+                 "agents who serve only it answer it (at one speed, not as overflow), and no callback, outsourced "
+                 "overflow, VIP priority or redials change who waits.")
+"""What ``erlang_a_types`` requires, in one sentence for the report."""
+
+
 def erlang_a_types(plan: EnginePlan) -> dict[int, str]:
     """Contact types that are Erlang-A-like -> "" ; others -> the reason they are not.
 
@@ -248,17 +254,43 @@ def _pct(x: float) -> str:
 USD_NAMES = ("USD", "$", "US$")  # the currencies the reference money ranges are in
 
 
+def usd_rate(scenario: Scenario) -> float | None:
+    """US dollars per unit of the scenario's currency for the money checks: 1 for USD,
+    ``costs.usd_per_unit`` for another currency, ``None`` when not given (no money check runs)."""
+    c = scenario.costs
+    return 1.0 if c.currency.upper() in USD_NAMES else c.usd_per_unit
+
+
+def money_note(scenario: Scenario) -> str:
+    """What the report says about the money checks: nothing for USD, the rate used, or that they did not run."""
+    cur = scenario.costs.currency
+    rate = usd_rate(scenario)
+    if cur.upper() in USD_NAMES:
+        return ""
+    if rate is None:
+        return (f"Money inputs are in {cur} and were not checked: the reference ranges are in US dollars "
+                f"(give costs.usd_per_unit, US dollars per {cur}, to check them).")
+    return f"Money inputs were checked in US dollars at 1 {cur} = {rate:g} USD (costs.usd_per_unit)."
+
+
 def input_warnings(scenario: Scenario, metrics: pd.DataFrame | None = None, intervals: pd.DataFrame | None = None) -> list[InputWarning]:
     """Inputs (and simulated figures) that lie outside the common industry ranges of REFERENCE.md.
 
     ``metrics``: ``SimulationResult.metrics()``; ``intervals``: ``interval_summary()``. Money
-    checks apply only to USD scenarios (the reference figures are US dollars).
+    checks run in US dollars: for another currency at ``costs.usd_per_unit``, and not at all without
+    it (``money_note`` says which).
     """
     # Legal but odd inputs (zero agents, a warm-up over most of the horizon) come first: they
     # change what every figure means.
     w: list[InputWarning] = [InputWarning(o.field, o.value, o.message) for o in odd_inputs(scenario)]
     c = scenario.costs
-    usd = c.currency.upper() in USD_NAMES
+    rate = usd_rate(scenario)
+    usd = rate is not None
+
+    def money(x: float, unit: str = "") -> str:
+        """An input in its currency, with the dollar figure checked when converted: 20 EUR/h (≈ $21.60)."""
+        text = f"{x:,.4g} {c.currency}{unit}"
+        return text if rate == 1.0 else f"{text} (≈ ${x * rate:,.4g})"
 
     def add(field: str, value: str, message: str) -> None:
         w.append(InputWarning(field, value, message))
@@ -270,15 +302,15 @@ def input_warnings(scenario: Scenario, metrics: pd.DataFrame | None = None, inte
         add("costs.shrinkage", _pct(c.shrinkage), "Shrinkage above 45% is unusually high (common range 26–35%).")
     if c.benefits_load < 0.15 or c.benefits_load > 0.5:
         add("costs.benefits_load", _pct(c.benefits_load), "Benefits load is usually 20–43% of wages (BLS: about 30%).")
-    if usd and c.agent_hourly_wage > 0 and not 12.0 <= c.agent_hourly_wage <= 35.0:
-        add("costs.agent_hourly_wage", f"{c.agent_hourly_wage:g} {c.currency}/h",
+    if usd and c.agent_hourly_wage > 0 and not 12.0 <= c.agent_hourly_wage * rate <= 35.0:
+        add("costs.agent_hourly_wage", money(c.agent_hourly_wage, "/h"),
             "US agent wages are usually $15–27 an hour (BLS median about $20.6).")
     if not 6 <= c.span_of_control <= 25:
         add("costs.span_of_control", f"{c.span_of_control:g}", "A supervisor usually leads 8–20 agents (1:12 is typical).")
-    if usd and c.licence_per_agent_month > 250:
-        add("costs.licence_per_agent_month", f"{c.licence_per_agent_month:g}", "Contact-center seat licences usually cost $75–155 per agent per month.")
-    if usd and c.telephony.inbound_per_minute > 0.1:
-        add("costs.telephony.inbound_per_minute", f"{c.telephony.inbound_per_minute:g}",
+    if usd and c.licence_per_agent_month * rate > 250:
+        add("costs.licence_per_agent_month", money(c.licence_per_agent_month), "Contact-center seat licences usually cost $75–155 per agent per month.")
+    if usd and c.telephony.inbound_per_minute * rate > 0.1:
+        add("costs.telephony.inbound_per_minute", money(c.telephony.inbound_per_minute),
             "Inbound minutes usually cost $0.0085 (VoIP) to $0.022 (toll-free).")
     if scenario.service_target.fraction < 0.5:
         add("service_target.fraction", _pct(scenario.service_target.fraction), "Most centers target 80% of calls answered within 20 s.")
@@ -320,8 +352,8 @@ def input_warnings(scenario: Scenario, metrics: pd.DataFrame | None = None, inte
         if ab > 0.16:
             add("abandonment_rate", _pct(ab), "Abandonment above 16% is beyond what most industries see (5–8% typical).")
         cpc = mean("cost_per_call")
-        if usd and math.isfinite(cpc) and not 1.5 <= cpc <= 12.0:
-            add("cost_per_call", f"{cpc:,.2f}", "Phone calls usually cost $2.70–5.60 each (ContactBabel: ≈ $5.25).")
+        if usd and math.isfinite(cpc) and not 1.5 <= cpc * rate <= 12.0:
+            add("cost_per_call", money(cpc), "Phone calls usually cost $2.70–5.60 each (ContactBabel: ≈ $5.25).")
     if intervals is not None and "occupancy" in intervals:
         hot = intervals[intervals["occupancy"] > 0.95]
         if len(hot):

@@ -204,6 +204,8 @@ class Costs(_Model):
     paid_hours_per_agent_day: Annotated[float, Field(gt=0, le=24)] = 8.0
     discount_rate: Annotated[float, Field(ge=0, lt=1)] = 0.08
     platform: Platform | None = None  # saas per seat-month or owned (simulator.model.business)
+    usd_per_unit: PositiveFloat | None = None
+    """US dollars per unit of ``currency``, for the USD industry-range checks only (never converts costs)."""
 
 
 # ---------------------------------------------------------------- scenario

@@ -3,15 +3,17 @@
 The formulas are those of ``simulator.analysis.costs``, written over named rows (``{fte}``) that
 ``export`` turns into cell references. Inputs are the mean simulated volumes, the staffing the
 seats are sized by and the scenario's rates (levers applied). Every cost is linear in the volumes,
-so the formulas over mean volumes reproduce the mean simulated cost (the vendor's minimum monthly
-commitment, a ``MAX``, is the one exception; the sheet shows the simulated total next to it).
+so the formulas over mean volumes reproduce the mean simulated cost; two value rows close the gaps a
+mean of replications leaves (the vendor's minimum applied per replication, and the cost per call KPI
+as a mean of ratios), so the check row against the simulated total is 0.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from simulator.analysis.costs import horizon_days, peak_heads
+from simulator.analysis.costs import COST_COMPONENTS, horizon_days, peak_heads
 from simulator.analysis.kpis import paid_heads, staffed_seconds_per_interval
 from simulator.model.build import CostInputs, cost_inputs
 from simulator.studies.simulate import SimulationResult
@@ -30,6 +32,8 @@ class CostModelColumn:
     volumes: dict[str, float]
     rates: CostInputs
     simulated: dict[str, float]  # mean simulated components and total_cost
+    minimum_topup: float = 0.0  # mean of the per-replication vendor MAX minus the MAX over mean volumes
+    per_call_averaging: float = 1.0  # mean of per-replication cost per call / (mean cost / mean calls)
 
     def input_value(self, key: str, source: str) -> float:
         """The value of input row ``key`` (``source`` as in ``MODEL_ROWS``)."""
@@ -45,17 +49,40 @@ class CostModelColumn:
 def cost_model_column(result: SimulationResult) -> CostModelColumn:
     """The Cost model sheet's column of one run: its mean usage volumes, staffing and rates."""
     staffed = float(staffed_seconds_per_interval(result.plan, paid=True).sum()) / 3600.0
+    rates = cost_inputs(result.scenario)
+    days = horizon_days(result.plan)
     return CostModelColumn(
         scenario=result.name,
         currency=result.scenario.currency,
-        days=horizon_days(result.plan),
+        days=days,
         staffed_hours=staffed,
         peak_agents=peak_heads(paid_heads(result.plan)),
         calls_answered=float(result.replications["calls_answered"].mean()),
         volumes={k: float(v) for k, v in result.volumes.mean().items()},
-        rates=cost_inputs(result.scenario),
+        rates=rates,
         simulated={k: float(v) for k, v in result.costs.mean().items()},
+        minimum_topup=_minimum_topup(result, rates, days),
+        per_call_averaging=_per_call_averaging(result),
     )
+
+
+def _per_call_averaging(result: SimulationResult) -> float:
+    """The cost-per-call KPI is a mean of ratios; the sheet's total / calls a ratio of means."""
+    reps = result.replications
+    ratio_of_means = float(reps["total_cost"].mean()) / float(reps["calls_answered"].mean()) if reps["calls_answered"].mean() else 0.0
+    kpi = float(reps["cost_per_call"].mean())
+    return kpi / ratio_of_means if ratio_of_means and math.isfinite(kpi) else 1.0
+
+
+def _minimum_topup(result: SimulationResult, rates: CostInputs, days: float) -> float:
+    """The vendor's minimum commitment applies per replication: mean(max(usage, minimum)) exceeds
+    max(mean usage, minimum) when some replications fall below it and others do not (Jensen)."""
+    vol = result.volumes
+    if vol.empty or "vendor_minutes" not in vol:
+        return 0.0
+    usage = vol["vendor_minutes"] * rates.outsource_per_minute + vol["vendor_calls"] * rates.outsource_per_call
+    floor = rates.outsource_minimum_monthly * days / rates.working_days_per_month
+    return float(usage.clip(lower=floor).mean() - max(float(usage.mean()), floor))
 
 
 # (key, label, unit, kind, source): kind "in" = input cell (source: "vol", "rate", "simulated" or a
@@ -113,6 +140,12 @@ MODEL_ROWS: list[tuple[str, str, str, str, str]] = [
     ("overhead_monthly", "Overhead", "{cur}/month", "in", "rate"),
     ("working_days_per_month", "Working days per month", "days", "in", "rate"),
     ("paid_hours_per_agent_day", "Paid hours per agent-day", "hours", "in", "rate"),
+    ("h_adjust", "Averaging over replications (values from the simulation, not inputs)", "", "head", ""),
+    ("minimum_topup", "Vendor minimum top-up: the simulation applies the minimum per replication, the MAX above to the "
+     "mean volumes; this is the mean of the first minus the second (0 unless usage falls below the minimum in some "
+     "replications only)", "{cur}", "in", "minimum_topup"),
+    ("per_call_averaging", "Averaging of the per-call figure: the mean of each replication's cost / calls over the "
+     "ratio of the means (the KPI averages replications)", "factor", "in", "per_call_averaging"),
     ("h_derived", "Derived", "", "head", ""),
     ("months", "Months simulated", "months", "f", "{days}/{working_days_per_month}"),
     ("paid_hours", "Paid agent-hours = staffed / (1 - shrinkage)", "hours", "f", "{staffed_hours}/(1-{shrinkage})"),
@@ -126,38 +159,41 @@ MODEL_ROWS: list[tuple[str, str, str, str, str]] = [
      "{staffed_hours}*{remote_share}/(1-{remote_shrinkage})/({paid_hours_per_agent_day}*{days})"),
     ("lines", "Phone lines = on-site seats + remote agents at once", "lines", "f", "{seats}+{remote_heads}"),
     ("h_costs", "Cost components (live formulas)", "", "head", ""),
-    ("agent_labor", "agent_labor = paid hours x wage x (1 + load)", "{cur}", "f", "{paid_hours}*{hourly_wage}*(1+{benefits_load})"),
-    ("overtime", "overtime = minutes after close / 60 x wage x (1 + load) x overtime rate", "{cur}", "f",
+    ("agent_labor", "Agent pay = paid hours x wage x (1 + load)", "{cur}", "f", "{paid_hours}*{hourly_wage}*(1+{benefits_load})"),
+    ("overtime", "Overtime = minutes after close / 60 x wage x (1 + load) x overtime rate", "{cur}", "f",
      "{overtime_minutes}/60*{hourly_wage}*(1+{benefits_load})*{overtime_multiplier}"),
-    ("supervision", "supervision = paid hours / span x supervisor wage x (1 + load)", "{cur}", "f",
+    ("supervision", "Supervision = paid hours / span x supervisor wage x (1 + load)", "{cur}", "f",
      "{paid_hours}/{span_of_control}*{supervisor_hourly_wage}*(1+{benefits_load})"),
-    ("agent_seats", "agent_seats = FTE x (licence + desktop) x months", "{cur}", "f", "{fte}*{per_agent_month}*{months}"),
-    ("facilities", "facilities = (on-site seats x seat cost + remote FTE x stipend) x months", "{cur}", "f",
+    ("agent_seats", "Licences and desktops = FTE x (licence + desktop) x months", "{cur}", "f", "{fte}*{per_agent_month}*{months}"),
+    ("facilities", "Facilities = (on-site seats x seat cost + remote FTE x stipend) x months", "{cur}", "f",
      "({seats}*{facility_per_seat_month}+{remote_fte}*{remote_stipend_per_agent_month})*{months}"),
-    ("telephony", "telephony = inbound min x rate + outbound min x rate + lines x line cost x months + PBX", "{cur}", "f",
+    ("telephony", "Telephony = inbound min x rate + outbound min x rate + lines x line cost x months + PBX", "{cur}", "f",
      ("({ivr_minutes}+{queue_minutes}+{inbound_talk_minutes})*{inbound_per_minute}+{outbound_minutes}*{outbound_per_minute}"
       "+{lines}*{line_per_seat_month}*{months}+{pbx_monthly}*{months}")),
-    ("ivr", "ivr = IVR minutes x rate + fee x months", "{cur}", "f", "{ivr_minutes}*{ivr_per_minute}+{ivr_monthly}*{months}"),
-    ("self_service", "self_service = sessions x rate + fee x months", "{cur}", "f",
+    ("ivr", "IVR = IVR minutes x rate + fee x months", "{cur}", "f", "{ivr_minutes}*{ivr_per_minute}+{ivr_monthly}*{months}"),
+    ("self_service", "Self-service = sessions x rate + fee x months", "{cur}", "f",
      "{sessions}*{self_service_per_session}+{self_service_monthly}*{months}"),
-    ("automation", "automation = FTE x per-agent fee x months + fees x months + conversations x price", "{cur}", "f",
+    ("automation", "Automation = FTE x per-agent fee x months + fees x months + conversations x price", "{cur}", "f",
      ("{fte}*{automation_per_agent_month}*{months}+{automation_monthly}*{months}"
       "+{bot_conversations}*{bot_per_conversation}")),
-    ("outsourcing", "outsourcing = max(usage, minimum x months) + fee x months", "{cur}", "f",
+    ("outsourcing", "Outsourcing = max(usage, minimum x months) + top-up + fee x months", "{cur}", "f",
      ("MAX({vendor_minutes}*{outsource_per_minute}+{vendor_calls}*{outsource_per_call},{outsource_minimum_monthly}*{months})"
-      "+{outsource_monthly}*{months}")),
-    ("programmes", "programmes = fees x months", "{cur}", "f", "{programmes_monthly}*{months}"),
-    ("platform", "platform = (lines x SaaS per seat + capital / (years x 12) + capital x maintenance / 12) x months",
+      "+{minimum_topup}+{outsource_monthly}*{months}")),
+    ("programmes", "Programmes = fees x months", "{cur}", "f", "{programmes_monthly}*{months}"),
+    ("platform", "Platform = (lines x SaaS per seat + capital / (years x 12) + capital x maintenance / 12) x months",
      "{cur}", "f", ("({lines}*{platform_per_seat_month}+{platform_capital}/({platform_depreciation_years}*12)"
                     "+{platform_capital}*{platform_maintenance_share}/12)*{months}")),
-    ("overhead", "overhead = monthly overhead x months", "{cur}", "f", "{overhead_monthly}*{months}"),
-    ("total_cost", "Total cost", "{cur}", "f", "SUM({agent_labor}:{overhead})"),
-    ("cost_per_call", "Cost per answered call", "{cur}", "f", "{total_cost}/{calls_answered}"),
+    ("overhead", "Overhead = monthly overhead x months", "{cur}", "f", "{overhead_monthly}*{months}"),
+    ("total_cost", "Total cost", "{cur}", "f", "+".join("{" + c + "}" for c in COST_COMPONENTS)),
+    ("cost_per_call", "Cost per answered call = total / calls answered x averaging", "{cur}", "f",
+     "{total_cost}/{calls_answered}*{per_call_averaging}"),
     ("cost_per_month", "Cost per month", "{cur}", "f", "{total_cost}/{months}"),
     ("h_check", "Check against the simulation", "", "head", ""),
     ("simulated_total", "Simulated total cost (mean, value)", "{cur}", "in", "simulated"),
     ("difference", "Formula minus simulation", "{cur}", "f", "{total_cost}-{simulated_total}"),
 ]
+VALUE_SOURCES = ("simulated", "minimum_topup", "per_call_averaging")
+"""Input rows that hold the simulation's values (not styled as inputs a user changes)."""
 SHARE_ROWS = ("benefits_load", "shrinkage", "onsite_shrinkage", "remote_share", "remote_shrinkage", "platform_maintenance_share")
 """Rows shown with four decimals (with the per-minute rates)."""
 

@@ -1,9 +1,7 @@
 """Data exports of a run or a comparison: CSV tables, an Excel workbook, resolved scenarios, metadata.
 
-The workbook holds the same tables as the CSV files plus a **Cost model** sheet whose figures are
-live Excel formulas over input cells (agent-hours x wage x loading, minutes x rate, seats x seat
-cost, ...), so a consultant can audit a figure and change a rate in Excel. What the sheet says (its
-rows and formulas, those of ``simulator.analysis.costs``) is ``cost_sheet``'s; how it looks is here.
+The workbook (``simulator.output.workbook``) holds the same tables as the CSV files, in words and
+number formats, plus the live **Cost model** and **Savings** sheets; CSV and JSON keep identifiers.
 """
 
 from __future__ import annotations
@@ -19,18 +17,13 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
 from simulator.core.version import __version__
 from simulator.analysis.costs import COST_COMPONENTS
 from simulator.analysis.stats import mean_ci
 from simulator.model.scenario import scenario_to_yaml
-from simulator.output.cost_sheet import MODEL_ROWS, SHARE_ROWS, CostModelColumn, formula
 from simulator.output.cost_sheet import cost_model_column  # noqa: F401 - report.files reads it from here
 from simulator.output.names import slug
+from simulator.output.workbook import inert, write_workbook  # noqa: F401 - report.files and the CLI read them here
 from simulator.studies.simulate import SimulationResult
 
 
@@ -77,97 +70,7 @@ def replications_frame(results: Sequence[SimulationResult]) -> pd.DataFrame:
     return _stacked(results, lambda res: res.replications.join(res.costs.drop(columns=["total_cost"]), how="left").reset_index())
 
 
-# ---------------------------------------------------------------- the live cost model
-HEAD_FILL = PatternFill("solid", fgColor="1F4E79")
-SECTION_FILL = PatternFill("solid", fgColor="DDEBF7")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-INPUT_FONT = Font(color="0000CC")
-
-
-def _write_cost_model(ws: Worksheet, columns: Sequence[CostModelColumn]) -> None:
-    cur = columns[0].currency if columns else ""
-    ws["A1"] = "Cost model: blue cells on yellow are inputs; every other figure is a live formula. Change an input to see its effect."
-    ws["A1"].font = Font(bold=True, size=12)
-    ws.append([])
-    header = ["Item", "Unit", *[inert(c.scenario) for c in columns]]
-    ws.append(header)
-    for cell in ws[3]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = HEAD_FILL
-    first = 4
-    row_of = {key: first + i for i, (key, *_rest) in enumerate(MODEL_ROWS)}
-    for i, (key, label, unit, kind, source) in enumerate(MODEL_ROWS):
-        r = first + i
-        ws.cell(r, 1, label)
-        ws.cell(r, 2, unit.replace("{cur}", cur))
-        if kind == "head":
-            for cc in range(1, 3 + len(columns)):
-                ws.cell(r, cc).fill = SECTION_FILL
-            ws.cell(r, 1).font = Font(bold=True)
-            continue
-        for j, col in enumerate(columns):
-            cell = ws.cell(r, 3 + j)
-            if kind == "in":
-                cell.value = col.input_value(key, source)
-                if source != "simulated":
-                    cell.fill = INPUT_FILL
-                    cell.font = INPUT_FONT
-            else:
-                cell.value = formula(source, get_column_letter(3 + j), row_of)
-                if key in ("total_cost", "cost_per_call"):
-                    cell.font = Font(bold=True)
-            cell.number_format = "0.0000" if unit.endswith("/min") or key in SHARE_ROWS else "#,##0.00"
-    ws.column_dimensions["A"].width = 66
-    ws.column_dimensions["B"].width = 14
-    for j in range(len(columns)):
-        ws.column_dimensions[get_column_letter(3 + j)].width = 22
-    ws.freeze_panes = "C4"
-
-
-def _write_table(ws: Worksheet, df: pd.DataFrame, title: str | None = None) -> None:
-    if title:
-        ws.append([title])
-        ws["A1"].font = Font(bold=True, size=12)
-    ws.append([inert(str(c)) for c in df.columns])
-    hr = ws.max_row
-    for cell in ws[hr]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = HEAD_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in df.itertuples(index=False):
-        ws.append([_xl(v) for v in row])
-    for j, col in enumerate(df.columns, start=1):
-        width = max([len(str(col))] + [len(f"{_xl(v)}") for v in df[col].head(200)])
-        ws.column_dimensions[get_column_letter(j)].width = min(max(10, width + 2), 60)
-        if df[col].dtype.kind == "f":
-            for r in range(hr + 1, ws.max_row + 1):
-                ws.cell(r, j).number_format = "#,##0.0000" if df[col].abs().max(skipna=True) < 10 else "#,##0.00"
-    ws.freeze_panes = ws.cell(hr + 1, 1)
-
-
-def _xl(v: Any) -> Any:
-    if isinstance(v, (np.floating, float)):
-        return None if np.isnan(v) or np.isinf(v) else float(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, np.bool_):
-        return bool(v)
-    if isinstance(v, str):
-        return inert(v)
-    if v is None or isinstance(v, (int, bool)):
-        return v
-    return inert(str(v))
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def inert(text: str) -> str:
-    """User text that a spreadsheet would run as a formula, made inert (OWASP CSV injection:
-    a leading quote). Numbers are written as numbers and never pass through here."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
+# ---------------------------------------------------------------- the workbook (simulator.output.workbook)
 def inert_frame(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with every text cell and column name passed through :func:`inert`."""
     out = df.rename(columns=lambda c: inert(c) if isinstance(c, str) else c)
@@ -175,26 +78,6 @@ def inert_frame(df: pd.DataFrame) -> pd.DataFrame:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(lambda v: inert(v) if isinstance(v, str) else v)
     return out
-
-
-def write_workbook(path: Path, tables: dict[str, pd.DataFrame], cost_columns: Sequence[CostModelColumn],
-                   sheet_order: Sequence[str] = ()) -> Path:
-    """One sheet per table (sheet names are the keys), the live Cost model after the first."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    names = list(sheet_order) or list(tables)
-    for name in names:
-        if name == "Cost model":
-            _write_cost_model(wb.create_sheet("Cost model"), cost_columns)
-            continue
-        if name not in tables:
-            continue
-        ws = wb.create_sheet(name[:31])
-        _write_table(ws, tables[name])
-    if "Cost model" not in names and cost_columns:
-        _write_cost_model(wb.create_sheet("Cost model", 1), cost_columns)
-    wb.save(path)
-    return path
 
 
 # ---------------------------------------------------------------- files

@@ -70,3 +70,60 @@ def _agent_changes(scenario: Scenario, baseline: Scenario) -> list[str]:
         names = ", ".join(sh.name for sh in scenario.agents.shifts)
         out.append(f"agents rostered into shifts ({names}) with breaks off the phones")
     return out
+
+
+# ---------------------------------------------------------------- figures in words
+# One label per KPI, cost component and table column, for every view a client reads (the report,
+# the console tables, the workbook). Data files (CSV, JSON) keep the identifiers.
+KPI_LABELS: dict[str, str] = {
+    "contacts": "Contacts", "calls_offered": "Calls offered", "calls_answered": "Calls answered",
+    "calls_abandoned": "Calls abandoned", "ivr_contained": "Resolved in the IVR",
+    "self_service_resolved": "Resolved in self-service", "self_service_sessions": "Self-service sessions",
+    "bot_conversations": "AI assistant conversations", "bot_resolved": "Resolved by the AI assistant",
+    "callbacks_accepted": "Callbacks accepted", "repeat_contacts": "Repeat contacts", "redials": "Redials",
+    "calls_outsourced": "Calls outsourced", "needs_resolved": "Needs resolved", "service_level": "Service level",
+    "asa_seconds": "Average speed of answer", "abandonment_rate": "Abandonment rate", "occupancy": "Occupancy",
+    "aht_seconds": "Average handle time", "staffed_agent_hours": "Staffed agent-hours", "total_cost": "Total cost",
+    "cost_per_call": "Cost per answered call", "cost_per_contact": "Cost per contact",
+    "cost_per_resolved_contact": "Cost per resolved contact", "share_cheaper": "Share of replications cheaper",
+}
+COMPONENT_LABELS: dict[str, str] = {
+    "agent_labor": "Agent pay", "overtime": "Overtime", "supervision": "Supervision",
+    "agent_seats": "Licences and desktops", "facilities": "Facilities", "telephony": "Telephony", "ivr": "IVR",
+    "self_service": "Self-service", "automation": "Automation", "outsourcing": "Outsourcing",
+    "programmes": "Programmes", "overhead": "Overhead", "total_cost": "Total cost",
+}
+COLUMN_LABELS: dict[str, str] = {
+    "scenario": "Scenario", "kpi": "Figure", "mean": "Mean", "ci95_low": "95% CI low", "ci95_high": "95% CI high",
+    "component": "Cost item", "per_answered_call": "Per answered call", "share_of_total": "Share of total",
+    "replication": "Replication", "interval": "Interval", "interval_start": "Starts", "offered": "Offered",
+    "answered": "Answered", "abandoned": "Abandoned", "agents": "Agents on the phones",
+    "baseline_mean": "Baseline", "scenario_mean": "Scenario", "diff_mean": "Difference",
+    "diff_ci95_low": "Difference, 95% CI low", "diff_ci95_high": "Difference, 95% CI high",
+    "horizon_days": "Days simulated", "savings_horizon": "Saving over the simulated days",
+    "savings_month": "Saving per month", "savings_year": "Saving per year", "investment": "Investment (one-time)",
+    "running_monthly": "Running cost change per month (in the saving)", "payback_month": "Payback month",
+    "roi_3y": "Return over 3 years (× investment)", "npv_3y": "Net present value over 3 years",
+    "discount_rate": "Discount rate (annual)", "cost_per_call_up_total_down": "Cost per call up while total cost falls",
+    "service_change": "Service level change (points)", "assumption": "Assumption", "contact_type": "Contact type",
+    "offered_per_hour": "Offered per hour", "patience_seconds": "Average patience",
+    "erlang_a_service_level": "Service level, Erlang A", "simulated_service_level": "Service level, simulated",
+    "erlang_a_abandonment": "Abandonment, Erlang A", "simulated_abandonment": "Abandonment, simulated",
+    "close": "Within tolerance", "field": "Input", "value": "Value", "message": "Note", "line": "Baseline",
+    "cost_month": "Cost per month", "agent_hours_per_day": "Agent-hours per day", "lever": "Change",
+    "contribution_month": "Contribution per month", "share": "Share",
+}
+_CI_SUFFIXES = (("_ci95_low", ", 95% CI low"), ("_ci95_high", ", 95% CI high"))
+
+
+def kpi_label(key: str) -> str:
+    """A KPI, cost component or table column in words: ``cost_per_call`` -> ``Cost per answered call``.
+    Unknown keys read as words (``platform_fees`` -> ``Platform fees``), never as an identifier."""
+    for table in (KPI_LABELS, COMPONENT_LABELS, COLUMN_LABELS):
+        if key in table:
+            return table[key]
+    for suffix, words in _CI_SUFFIXES:
+        if key.endswith(suffix):
+            return kpi_label(key[: -len(suffix)]) + words
+    words = key.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]

@@ -25,6 +25,7 @@ from simulator.output.charts.style import (
     short_label,
 )
 from simulator.output.fmt import compact_money, money_in_scale, number, pct
+from simulator.output.labels import kpi_label
 
 
 def _err(mean: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -126,7 +127,7 @@ def cost_breakdown_bars(breakdown: pd.DataFrame, currency: str, per: str = "call
     total = breakdown[comps].sum(axis=1).to_numpy(float) if comps else np.zeros(len(names_in))
     for c in comps:
         v = breakdown[c].to_numpy(float)
-        ax.barh(y, v, left=left, color=COMPONENT_COLORS.get(c, "#999999"), label=c.replace("_", " "), height=0.6,
+        ax.barh(y, v, left=left, color=COMPONENT_COLORS.get(c, "#999999"), label=kpi_label(c), height=0.6,
                 edgecolor="white", linewidth=0.6)
         for yi, li, vi, ti in zip(y, left, v, total):
             if ti > 0 and vi / ti >= 0.07:
@@ -160,7 +161,7 @@ def component_bars(per_call: pd.Series, currency: str) -> Figure:
     for yi, v in zip(y, s.to_numpy(float)):
         share = f" ({pct(v / total, 0)})" if total else ""
         ax.text(v, yi, f"  {compact_money(v)}{share}", va="center", fontsize=10, color=TEXT)
-    ax.set_yticks(y, [c.replace("_", " ") for c in s.index])
+    ax.set_yticks(y, [kpi_label(c) for c in s.index])
     ax.xaxis.set_major_formatter(MoneyAxisFormatter())
     ax.set_xlabel(f"{currency} per answered call")
     ax.set_xlim(0, float(s.max()) * 1.22 if len(s) and s.max() > 0 else 1)

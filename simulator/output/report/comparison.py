@@ -15,11 +15,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.analysis.validity import InputWarning, input_warnings, validity_table
+from simulator.analysis.validity import ERLANG_A_RULE, InputWarning, input_warnings, validity_table
 from simulator.output import charts
 from simulator.output.export import cost_breakdown_frame, intervals_frame, replications_frame, summary_frame
 from simulator.output.fmt import ci_text, kpi_kind, number, pct, points, times
 from simulator.output.report.business_case import business_case_html, business_months_option
+from simulator.output.labels import kpi_label, lever_label
 from simulator.output.report.comparison_charts import comparison_charts
 from simulator.output.report.files import files_html, scenario_files, write_data
 from simulator.output.report.page import WIDE_FROM, esc, header, html_kpi, html_money, summary_box, table, write_page
@@ -98,7 +99,7 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
     body.append(f'<p class="meta">Colours: {legend}</p>')
     if notes:
         body.append('<div class="note"><b>Read with care</b><ul>' + "".join(f"<li>{n}</li>" for n in notes) + "</ul></div>")
-    body.append(warnings_html(warn_pairs, cur))
+    body.append(warnings_html(warn_pairs, base.scenario))
 
     body.append("<h2>What each scenario does</h2><ul>" + "".join(f"<li>{b}</li>" for b in bullets[1:]) + "</ul>")
 
@@ -126,7 +127,8 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
     body.append("<h2>Can we trust it? Erlang A cross-check</h2>")
     checked = [r for r in results if not validities[r.name].table.empty]
     unchecked = [r.name for r in results if validities[r.name].table.empty]
-    if unchecked:  # said once, not once per scenario
+    body.append(f"<p>{esc(ERLANG_A_RULE)}</p>")  # which types qualify: said once, not once per scenario
+    if unchecked:
         body.append("<p>No contact type is Erlang-A-like (so no analytic reference applies) in: "
                     + ", ".join(f"<b>{esc(n)}</b>" for n in unchecked) + ". The check is shown where it applies.</p>")
     for r in checked:
@@ -146,7 +148,7 @@ def _kpi_table(comp: Comparison) -> str:
     for k in KPI_ROWS:
         if k not in base.replications:
             continue
-        cells = [esc(k.replace("_", " ")), html_kpi(k, metric(base, k)[0], cur)]
+        cells = [esc(kpi_label(k)), html_kpi(k, metric(base, k)[0], cur)]
         for r in others:
             d, lo, hi = difference(comp, r.name, k)
             f = points if kpi_kind(k) == "percent" else (lambda x: ("+" if x >= 0 else "") + html_kpi(k, x, cur))  # noqa: B023
@@ -249,6 +251,6 @@ def _attribution_table(att: pd.DataFrame, cur: str) -> str:
             if isinstance(v, (float, np.floating)):
                 cells.append(pct(v) if "share" in str(c) else html_money(float(v), cur, 0))
             else:
-                cells.append(esc(v))
+                cells.append(esc(lever_label(v) if c == "lever" else v))
         rows.append(cells)
-    return table([esc(str(c).replace("_", " ")) for c in att.columns], rows)
+    return table([esc(kpi_label(str(c))) for c in att.columns], rows)

@@ -16,6 +16,7 @@ from simulator.analysis.kpis import WAIT_BINS
 from simulator.analysis.validity import input_warnings, validity_table
 from simulator.output import charts
 from simulator.output.export import cost_breakdown_frame, intervals_frame, replications_frame, summary_frame
+from simulator.output.labels import kpi_label
 from simulator.output.report.files import files_html, scenario_files, write_data
 from simulator.output.report.page import esc, figure, header, html_kpi, legend, summary_box, table, user_text, write_page
 from simulator.output.report.sections import (
@@ -61,7 +62,7 @@ def write_run_report(result: SimulationResult, out_dir: Path) -> Path:
     body = [header("Call-center simulation report", sc.name, sc.description, meta)]
     body.append(summary_box(bullets))
     body.append(kpi_cards)
-    body.append(warnings_html(warnings, cur))
+    body.append(warnings_html(warnings, sc))
 
     # ---- charts
     colors = charts.scenario_colors([result.name], baseline=result.name)
@@ -87,7 +88,7 @@ def write_run_report(result: SimulationResult, out_dir: Path) -> Path:
     for k in KPI_ROWS:
         if k in metrics.index:
             r = metrics.loc[k]
-            rows.append((esc(k.replace("_", " ")), html_kpi(k, r["mean"], cur), html_kpi(k, r["ci95_low"], cur),
+            rows.append((esc(kpi_label(k)), html_kpi(k, r["mean"], cur), html_kpi(k, r["ci95_low"], cur),
                          html_kpi(k, r["ci95_high"], cur)))
     body.append(table(["KPI", "mean", "95% CI low", "95% CI high"], rows))
     body.append("<h3>Cost breakdown</h3>")

@@ -13,13 +13,13 @@ from typing import Sequence
 import pandas as pd
 
 from simulator.analysis.costs import COST_COMPONENTS, horizon_days
-from simulator.analysis.validity import USD_NAMES, InputWarning, ValidityReport
+from simulator.analysis.validity import InputWarning, ValidityReport, money_note
 from simulator.model.build import cost_inputs
 from simulator.model.plan import EnginePlan
 from simulator.model.scenario import Scenario
 from simulator.output import charts
 from simulator.output.fmt import number, pct
-from simulator.output.labels import describe_levers
+from simulator.output.labels import describe_levers, kpi_label
 from simulator.output.report.page import WIDE_FROM, esc, figure, html_money, table
 from simulator.studies.simulate import SimulationResult
 
@@ -116,21 +116,24 @@ def assumptions_html(results: Sequence[SimulationResult]) -> str:
 
 
 # ---------------------------------------------------------------- trust panels
-def warnings_html(warnings: Sequence[tuple[str, InputWarning]], currency: str = "USD") -> str:
+def warnings_html(warnings: Sequence[tuple[str, InputWarning]], scenario: Scenario) -> str:
     """Inputs outside common industry ranges, each with the scenario it comes from ("" for a run).
 
-    The money ranges are US dollars (REFERENCE.md): for another currency they are not checked, and
-    the page says so rather than claim a check that did not run.
+    The money ranges are US dollars (REFERENCE.md): for another currency they are checked at the
+    scenario's ``costs.usd_per_unit`` or not at all, and the page says which (``money_note``) rather
+    than claim a check that did not run.
     """
-    unchecked = ("" if currency.upper() in USD_NAMES else
-                 f" Money inputs are in {esc(currency)} and were not checked: the reference ranges are in US dollars.")
+    note = money_note(scenario)
+    unchecked = f" {esc(note)}" if note else ""
     if not warnings:
         return ('<div class="ok">All inputs checked lie within common industry ranges (the README lists the ranges '
                 f"checked).{unchecked}</div>")
     items = []
     for who, w in warnings:
         prefix = f"<b>{esc(who)}</b>: " if who else ""
-        items.append(f"<li>{prefix}<code>{esc(w.field)}</code> = {esc(w.value)}. {esc(w.message)}</li>")
+        head, _, rest = w.field.partition(" (")  # a simulated figure reads in words: "Occupancy (by interval)"
+        field = f"<code>{esc(w.field)}</code>" if "." in w.field else esc(kpi_label(head) + (f" ({rest}" if rest else ""))
+        items.append(f"<li>{prefix}{field} = {esc(w.value)}. {esc(w.message)}</li>")
     return ('<div class="warnings"><b>Inputs outside common industry ranges</b> — the result may still be right for this '
             f"center, but check these before presenting it:<ul>{''.join(items)}</ul>{unchecked}</div>")
 
@@ -186,7 +189,7 @@ def cost_table(results: Sequence[SimulationResult], cur: str) -> str:
         pc["total_cost"] = float(pc.sum())
     rows = []
     for comp in (*COST_COMPONENTS, "total_cost"):
-        cells = [esc(comp.replace("_", " "))]
+        cells = [esc(kpi_label(comp))]
         if all(float(r.costs[comp].abs().mean()) == 0 for r in results):
             continue
         for r, pc in zip(results, per_call):
