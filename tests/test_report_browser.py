@@ -148,8 +148,10 @@ def test_compare_report_ranking_fits_a_phone(tmp_path: Path, comparison: Compari
             "return Array.from(document.querySelectorAll('table.ranking td')).map(td => td.getBoundingClientRect().right)")
         labels = driver.execute_script(
             "return getComputedStyle(document.querySelector('table.ranking td:nth-child(3)'), '::before').content")
+        chart = driver.execute_script("return document.querySelector('img.chart').getBoundingClientRect().width")
     finally:
         driver.quit()
     assert page <= width, (page, width)
     assert cells and max(cells) <= width + 1, (max(cells), width)
     assert "saving per month" in labels
+    assert chart >= 700  # a chart keeps a legible width and scrolls inside its box, not the page

@@ -49,6 +49,8 @@ h3{font-size:17px;margin:18px 0 8px}
 .ok{background:#eef8f0;border-left:5px solid var(--good);padding:10px 16px;margin:12px 0;border-radius:4px}
 figure{margin:10px 0 24px}
 img.chart{width:100%;height:auto;border:1px solid var(--line);border-radius:4px}
+@media screen and (max-width:640px){.chartwrap{overflow-x:auto;-webkit-overflow-scrolling:touch}
+.chartwrap img.chart{width:760px;max-width:none}}
 .caption{color:var(--muted);font-size:14px;margin:4px 2px}
 table{border-collapse:collapse;width:100%;margin:8px 0 18px;font-size:14.5px}
 .tablewrap{overflow-x:auto;margin:8px 0 18px}
@@ -167,11 +169,12 @@ def cards(items: Sequence[tuple[str, str, str, str]]) -> str:
 
 def figure(fig: Figure, title: str, caption: str = "", legend: str = "") -> str:
     """A chart embedded as a PNG, with its title, its legend (HTML, from ``legend``) above the image
-    and an optional (pre-escaped) caption below."""
+    and an optional (pre-escaped) caption below. On a phone the image keeps a legible width (760 px)
+    and scrolls sideways inside its own box; the page itself never does."""
     data = base64.b64encode(charts.figure_png(fig)).decode("ascii")
     cap = f'<p class="caption">{caption}</p>' if caption else ""
-    return (f'<figure><h3>{esc(title)}</h3>{legend}<img class="chart" alt="{esc(title)}" src="data:image/png;base64,{data}">'
-            f"{cap}</figure>")
+    return (f'<figure><h3>{esc(title)}</h3>{legend}<div class="chartwrap"><img class="chart" alt="{esc(title)}" '
+            f'src="data:image/png;base64,{data}"></div>{cap}</figure>')
 
 
 def legend(items: Sequence[tuple[str, str, str]]) -> str:
