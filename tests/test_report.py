@@ -200,3 +200,20 @@ def test_cost_per_call_is_one_number_in_every_view(tmp_path: Path) -> None:
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     shown = f"${kpi:,.2f}"
     assert html.count(shown) >= 2, f"{shown} in the KPI cards and in the cost table"
+
+
+def test_assumptions_show_the_wage_the_levers_pay():
+    """Remote agents paid 0.9x: the assumptions row gives the blended wage the costs use, not only the file's."""
+    from pathlib import Path
+
+    from simulator.model.build import build_plan, cost_inputs
+    from simulator.model.scenario import load_scenario
+    from simulator.output.report.sections import assumption_rows
+
+    scenarios = Path(__file__).resolve().parents[1] / "scenarios"
+    remote = load_scenario(scenarios / "remote-agents.yaml")
+    wage = dict(assumption_rows(remote, build_plan(remote)))["Agent wage"]
+    blended = cost_inputs(remote).hourly_wage
+    assert blended < remote.costs.agent_hourly_wage and f"${blended:.2f}/h on average" in wage
+    base = load_scenario(scenarios / "baseline.yaml")
+    assert "levers applied" not in dict(assumption_rows(base, build_plan(base)))["Agent wage"]

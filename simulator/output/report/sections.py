@@ -65,9 +65,11 @@ def assumption_rows(sc: Scenario, plan: EnginePlan) -> list[tuple[str, str]]:
         staff = (f"{int(staffing.min())}–{int(staffing.max())} agents" if staffing.min() != staffing.max()
                  else f"{int(staffing[0])} agents")
         rows.append((f"Agent group '{g.name}'", f"{staff}; skills {', '.join(g.skills)}"))
+    blended = cost_inputs(sc).hourly_wage  # after levers that change pay (remote agents' wage factor)
     rows += [
         ("Routing", sc.agents.routing.policy.replace("_", " ")),
-        ("Agent wage", f"{html_money(c.agent_hourly_wage, cur)}/h + {pct(c.benefits_load, 0)} benefits"),
+        ("Agent wage", f"{html_money(c.agent_hourly_wage, cur)}/h + {pct(c.benefits_load, 0)} benefits"
+                       + (f" (levers applied: {html_money(blended, cur)}/h on average)" if abs(blended - c.agent_hourly_wage) > 1e-9 else "")),
         ("Shrinkage", pct(c.shrinkage, 0)),
         ("Supervision", f"{html_money(c.supervisor_hourly_wage, cur)}/h, 1 per {c.span_of_control:g} agents"),
         ("Per agent per month", f"licence {html_money(c.licence_per_agent_month, cur)}, desktop {html_money(c.desktop_per_agent_month, cur)}"),
