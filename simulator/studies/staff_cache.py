@@ -53,8 +53,11 @@ class StaffToTarget:
             for key, sc in todo.items():
                 self._solve(key, sc)
             return
-        with ThreadPoolExecutor(max_workers=len(todo)) as threads:
+        threads = ThreadPoolExecutor(max_workers=len(todo))
+        try:
             list(threads.map(self._solve, todo.keys(), todo.values()))
+        finally:  # on Ctrl-C, no new search starts (the caller cancels the pool's queued replications)
+            threads.shutdown(wait=False, cancel_futures=True)
 
     def _solve(self, key: bytes, scenario: Scenario) -> StaffingResult:
         if key not in self._solved:
