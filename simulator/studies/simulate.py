@@ -208,9 +208,9 @@ def simulate(
     """
     n = replications or scenario.replications
     seed = scenario.seed if seed is None else seed
-    if plan is None:
-        scenario, plan = resolve_optimized_staffing(scenario)
     workers = default_workers() if workers is None else max(1, workers)
+    if plan is None:
+        scenario, plan = resolve_optimized_staffing(scenario, workers)
     key = replication_key(scenario, plan, seed) if store is not None else ""
     done = {r: res for r, res in (store.load(key) if store is not None else {}).items() if r < n}
     results: list[ReplicationResult] = list(done.values())
@@ -262,7 +262,7 @@ def _run_pool(jobs: list, workers: int, finished: Callable[[ReplicationResult], 
     pool.shutdown(wait=True)
 
 
-def resolve_optimized_staffing(scenario: Scenario) -> tuple[Scenario, EnginePlan]:
+def resolve_optimized_staffing(scenario: Scenario, workers: int = 1) -> tuple[Scenario, EnginePlan]:
     """The scenario and its engine plan, ``staffing: optimize`` replaced by the optimizer's staffing.
 
     The optimizer's plan is used as is: its staffing is already placed interval by interval, so
@@ -272,9 +272,9 @@ def resolve_optimized_staffing(scenario: Scenario) -> tuple[Scenario, EnginePlan
     if not scenario.needs_staffing_optimizer:
         return scenario, build_plan(scenario)
     if scenario.agents.shifts is not None:  # rostered: agents on a break are off the phones, paid hours are costed
-        study = optimize_roster(scenario)
+        study = optimize_roster(scenario, workers=workers)
         return study.scenario, study.plan
-    result = optimize_staffing(scenario)
+    result = optimize_staffing(scenario, workers=workers)
     return result.scenario, result.plan
 
 
