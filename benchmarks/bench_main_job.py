@@ -72,7 +72,10 @@ def _measured(cmd: list[str], code: Path) -> tuple[float, float, str]:
     env = {**os.environ, "PYTHONPATH": str(code)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    out = subprocess.run(cmd, cwd=code, env=env, capture_output=True, text=True, check=True).stdout
+    done = subprocess.run(cmd, cwd=code, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed on {code}:\n{done.stderr[-2000:]}")
+    out = done.stdout
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -84,7 +87,8 @@ def measure(code: Path, args: argparse.Namespace) -> dict:
     if not args.no_staff:
         with tempfile.TemporaryDirectory() as tmp:
             for label, extra in (("staff", []), ("staff -w 1", ["-w", "1"])):
-                cmd = [sys.executable, "-m", "simulator.cli", "staff", "scenarios/baseline.yaml", "--csv", f"{tmp}/s.csv", *extra]
+                csv = f"{tmp}/{len(res)}.csv"  # a new file each time: staff never overwrites one
+                cmd = [sys.executable, "-m", "simulator.cli", "staff", "scenarios/baseline.yaml", "--csv", csv, *extra]
                 res[label] = _measured(cmd, code)[:2]
     cmd = [sys.executable, str(HERE), "--inner", "--root", str(code), "--workers", str(args.workers),
            "--replications", str(args.replications)]
