@@ -90,10 +90,14 @@ def measure(code: Path, args: argparse.Namespace) -> dict:
                 csv = f"{tmp}/{len(res)}.csv"  # a new file each time: staff never overwrites one
                 cmd = [sys.executable, "-m", "simulator.cli", "staff", "scenarios/baseline.yaml", "--csv", csv, *extra]
                 res[label] = _measured(cmd, code)[:2]
+                print(f"[{code}] ccsim {label}: {res[label][0]:.1f} s wall, {res[label][1]:.1f} CPU s", flush=True)
+    if args.no_main:
+        return res
     cmd = [sys.executable, str(HERE), "--inner", "--root", str(code), "--workers", str(args.workers),
            "--replications", str(args.replications)]
     wall, cpu, out = _measured(cmd, code)
     res["main job"] = (wall, cpu)
+    print(f"[{code}] main job: {wall:.1f} s wall, {cpu:.1f} CPU s", flush=True)
     res["phases"] = json.loads(out.strip().splitlines()[-1])
     return res
 
@@ -104,6 +108,7 @@ def main() -> None:
     ap.add_argument("--replications", type=int, default=10)
     ap.add_argument("--ref", type=Path, help="another copy of the code to measure first (before/after side by side)")
     ap.add_argument("--no-staff", action="store_true", help="skip the `ccsim staff scenarios/baseline.yaml` timing")
+    ap.add_argument("--no-main", action="store_true", help="time `ccsim staff` only")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -114,15 +119,15 @@ def main() -> None:
     results = {name: measure(code, args) for name, code in codes}
     load = os.getloadavg()[0]
     print(f"{os.cpu_count()} cores, load average {load:.1f} at the end; main job: baseline + "
-          f"{results['this']['phases']['scenarios']} scenarios at equal service, {args.replications} replications, "
+          f"{results['this'].get('phases', {}).get('scenarios', '-')} scenarios at equal service, {args.replications} replications, "
           f"{args.workers} workers")
     names = [n for n, _ in codes]
     print(f"{'':34s}" + "".join(f"{n + ' wall s':>14s}{n + ' CPU s':>13s}" for n in names))
     for label in ("staff", "staff -w 1", "main job"):
-        if label in results["this"]:
+        if label in results["this"] and label in results[names[0]]:
             shown = "ccsim " + label + " scenarios/baseline.yaml" if label.startswith("staff") else label
             print(f"{shown:34s}" + "".join(f"{results[n][label][0]:14.1f}{results[n][label][1]:13.1f}" for n in names))
-    for ph in PHASES:
+    for ph in PHASES if not args.no_main else ():
         print(f"  {ph:32s}" + "".join(f"{results[n]['phases'].get(ph, 0.0):14.1f}{'':13s}" for n in names))
 
 
