@@ -63,9 +63,10 @@ class StaffingResult:
         met: whether every cell (per interval) or every day (per day) met the target on the fresh
             replications, within sampling error (None when the caller asked for no evaluation).
         iterations: simulations run during the search.
-        corrections: the simulated-minus-Erlang corrections (service level, abandonment) per cell
-            behind the staffing, from the last search run (None without one): the start of a
-            similar scenario's search (``optimize_staffing``'s ``start``).
+        corrections: what the search learnt about Erlang's errors (None without a search run): the
+            corrections of service level and abandonment per cell from the last run, and each
+            group's simulated-over-expected volume; the start of a similar scenario's search
+            (``optimize_staffing``'s ``start``).
     """
 
     scenario: Scenario
@@ -74,7 +75,7 @@ class StaffingResult:
     plan: EnginePlan
     met: bool | None
     iterations: int
-    corrections: tuple[np.ndarray, np.ndarray] | None = None
+    corrections: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 def _soft_threshold(diff: np.ndarray, se: np.ndarray) -> np.ndarray:
@@ -95,7 +96,7 @@ def optimize_staffing(
     max_iterations: int = 4,
     days: int | None = None,
     evaluate: bool = True,
-    start: tuple[np.ndarray, np.ndarray] | None = None,
+    start: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     executor: Executor | None = None,
 ) -> StaffingResult:
     """Find the fewest agents per interval and group that meet the scenario's service targets.
@@ -134,10 +135,11 @@ def optimize_staffing(
     zero = np.zeros(cells.per_hour.shape)
     analytic = requirement(cells, target, zero, zero)
     steady = _outside_warmup(plan, classes)
-    shifts = None
-    if start is not None and start[0].shape == analytic.shape:
-        shifts = (start[0] * steady, start[1] * steady)
-    staffing = analytic.copy() if shifts is None else _first_guess(cells, target, classes, plan, shifts)
+    expected = cells.per_hour.sum(axis=1)
+    staffing = analytic.copy()
+    if start is not None and start[0].shape == analytic.shape:  # the other scenario's volume factor and corrections
+        cells = dataclasses.replace(cells, per_hour=cells.per_hour * start[2][:, None])
+        staffing = _first_guess(cells, target, classes, plan, (start[0] * steady, start[1] * steady))
     workers = (os.cpu_count() or 1) if workers is None else max(1, workers)
     evaluator = CellEvaluator(plan, owners, seed, workers, classes, executor)
     seen: set[bytes] = set()
@@ -157,7 +159,9 @@ def optimize_staffing(
                 break
             sl_shift = _soft_threshold(view.sl_mean - predicted_sl, view.sl_se) * steady
             ab_shift = _soft_threshold(view.ab_mean - predicted_ab, view.ab_se) * steady
-            shifts = (sl_shift, ab_shift)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                volume = np.where(expected > 0, cells.per_hour.sum(axis=1) / expected, 1.0)
+            shifts = (sl_shift, ab_shift, volume)
             new = requirement(cells, target, sl_shift, ab_shift)
             if target.per == "day":
                 new = _per_class(classes, plan.intervals_per_day, _trim_to_daily_target, cells, target, new, sl_shift,
