@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from concurrent.futures import Executor
 from typing import Callable, Iterable
 
 import numpy as np
@@ -27,7 +28,7 @@ import pandas as pd
 
 from simulator.analysis.costs import horizon_days
 from simulator.model.scenario import Scenario
-from simulator.studies.simulate import simulate
+from simulator.studies.batch import close_pool, simulate_runs, study_pool
 from simulator.studies.staff_cache import StaffToTarget
 from simulator.analysis.stats import mean_ci
 
@@ -132,6 +133,7 @@ def attribute(
     seed: int | None = None,
     workers: int = 1,
     full_saving_month: float | None = None,
+    executor: Executor | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """Shapley attribution of ``scenario``'s monthly saving over ``baseline`` to its changes.
 
@@ -140,7 +142,17 @@ def attribute(
     target first. Returns one row per change (scenario, lever, contribution_month, ci95_low,
     ci95_high, share) plus, when ``full_saving_month`` is given, a row ``residual`` closing the gap
     to it; and a dict of metadata (method, coalitions, replications, days).
+
+    The coalitions the method needs do not depend on their values, so they are listed first and
+    then staffed and simulated together (on ``executor``, a study's pool, when given).
     """
+    if executor is None and workers > 1:  # a pool of its own for its coalitions
+        pool = study_pool(workers)
+        try:
+            return attribute(baseline, scenario, hold=hold, replications=replications, days=days, seed=seed,
+                             workers=workers, full_saving_month=full_saving_month, executor=pool)
+        finally:
+            close_pool(pool, interrupted=False)
     seed = baseline.seed if seed is None else seed
     players = changed_players(baseline, scenario)
     short_days = max(1, min(days, baseline.horizon.days))
@@ -148,25 +160,29 @@ def attribute(
     def shortened(sc: Scenario) -> Scenario:
         return sc.with_changes({"horizon.days": max(1, min(short_days, sc.horizon.days))})
 
-    staff = StaffToTarget(seed, workers, replications=min(3, replications), max_iterations=6)
+    budget = MAX_COALITIONS if hold != "service" else MAX_COALITIONS // 3  # each service coalition is optimized
+    options = {"seed": seed, "max_coalitions": budget, "exact_max": EXACT_MAX_PLAYERS if hold != "service" else 4}
+    needed: list[frozenset[str]] = [frozenset()]  # the baseline first: its staffing starts the others' search
 
-    def run(players_in: frozenset[str]) -> np.ndarray:
-        sc = shortened(coalition_scenario(baseline, scenario, sorted(players_in, key=players.index)))
-        if hold == "service":
-            staffed, plan, _ = staff(sc)
-            res = simulate(staffed, replications=replications, seed=seed, workers=workers, plan=plan)
-        else:
-            res = simulate(sc, replications=replications, seed=seed, workers=workers)
-        return monthly_cost(res)
+    def listing(s: frozenset[str]) -> np.ndarray:
+        needed.append(s)
+        return np.zeros(replications)
 
-    base_cost = run(frozenset())
+    shapley_values(players, listing, **options)
+    coalitions = list(dict.fromkeys(needed))
+    scenarios = [shortened(coalition_scenario(baseline, scenario, sorted(c, key=players.index))) for c in coalitions]
+    if hold == "service":
+        staff = StaffToTarget(seed, workers, executor, replications=min(3, replications), max_iterations=6)
+        staff.solve(scenarios)
+        runs = [staff(sc)[:2] for sc in scenarios]
+    else:
+        runs = [(sc, None) for sc in scenarios]
+    cost = {c: monthly_cost(res) for c, res in zip(coalitions, simulate_runs(runs, replications, seed, executor))}
 
     def value(s: frozenset[str]) -> np.ndarray:
-        return base_cost - run(s) if s else np.zeros_like(base_cost)
+        return cost[frozenset()] - cost[s] if s else np.zeros(replications)
 
-    budget = MAX_COALITIONS if hold != "service" else MAX_COALITIONS // 3  # each service coalition is optimized
-    phi, method, evaluated = shapley_values(players, value, seed=seed, max_coalitions=budget,
-                                            exact_max=EXACT_MAX_PLAYERS if hold != "service" else 4)
+    phi, method, evaluated = shapley_values(players, value, **options)
     total = float(np.sum([np.mean(v) for v in phi.values()])) if phi else 0.0
     rows = []
     for p in players:

@@ -9,7 +9,7 @@ what it reports is not biased by what it chose.
 from __future__ import annotations
 
 import dataclasses
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -145,14 +145,20 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
 
 
 class CellEvaluator:
-    """Simulates staffing matrices of one plan; each group is judged on the contact types it owns."""
+    """Simulates staffing matrices of one plan; each group is judged on the contact types it owns.
 
-    def __init__(self, plan: EnginePlan, owners: np.ndarray, seed: int, workers: int, classes: DayClasses | None = None) -> None:
+    With ``executor`` the replications go to that pool (shared with other studies, which keeps its
+    workers busy across scenarios; it is left open), else to a pool of ``workers`` processes of its own.
+    """
+
+    def __init__(self, plan: EnginePlan, owners: np.ndarray, seed: int, workers: int, classes: DayClasses | None = None,
+                 executor: Executor | None = None) -> None:
         self.plan, self.seed = plan, seed
         self.classes = classes or day_classes(plan)
         self.own = (owners > 0).astype(float)  # a shared type counts fully for each owner
         self.share = owners  # ... and its load is split among them
-        self.pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+        self.owned = executor is None and workers > 1
+        self.pool = executor or (ProcessPoolExecutor(max_workers=workers) if workers > 1 else None)
 
     def __call__(self, staffing: np.ndarray, replications: Iterable[int]) -> CellView:
         plan = dataclasses.replace(self.plan, staffing=self.classes.staffing(self.plan, staffing))
@@ -174,5 +180,5 @@ class CellEvaluator:
                         share.mean(axis=0) / days)
 
     def close(self) -> None:
-        if self.pool is not None:
+        if self.owned:
             self.pool.shutdown()

@@ -16,8 +16,8 @@ changes). Method and formulas: docs/compare.md.
 
 from __future__ import annotations
 
-import dataclasses
 import math
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -29,13 +29,12 @@ from simulator.studies.attribution import attribute, changed_players, monthly_co
 from simulator.studies.cashflow import BusinessCase, business_case
 from simulator.analysis.costs import COST_COMPONENTS, horizon_days
 from simulator.core.errors import ScenarioError
-from simulator.model.build import build_plan
-from simulator.model.plan import EnginePlan
 from simulator.model.scenario import Scenario
-from simulator.studies.simulate import ReplicationStore, SimulationResult, default_workers, simulate
+from simulator.studies.simulate import ReplicationStore, SimulationResult, default_workers
 from simulator.studies.baselines import TARGETS, HeldTarget, as_is_target, file_target, ranking, with_target
 from simulator.studies.staff_cache import StaffToTarget
-from simulator.studies.staffing import optimize_staffing
+from simulator.studies.batch import close_pool, simulate_runs, study_pool
+from simulator.studies.compare_prepare import fill_optimize_from, prepare_scenarios
 from simulator.analysis.stats import mean_ci, paired_difference
 
 HOLDS = ("staffing", "service")
@@ -152,53 +151,6 @@ def _num(x: object) -> float | None:
     return None if math.isnan(x) or math.isinf(x) else x
 
 
-# ---------------------------------------------------------------- preparing scenarios
-def _fill_optimize_from(baseline: Scenario, scenario: Scenario) -> Scenario:
-    """``staffing: optimize`` groups of a scenario take the baseline's staffing of the same group."""
-    if not scenario.needs_staffing_optimizer:
-        return scenario
-    base = {g.name: g.staffing for g in baseline.agents.groups}
-    return scenario.with_changes({
-        f"agents.groups.{i}.staffing": base[g.name]
-        for i, g in enumerate(scenario.agents.groups) if g.staffing == "optimize" and g.name in base
-    })
-
-
-def _prepare(
-    baseline: Scenario, scenarios: list[Scenario], hold: str, seed: int, workers: int, say: Callable[[str], None],
-    staff_to_target: StaffToTarget | None = None,
-) -> tuple[list[tuple[Scenario, EnginePlan | None]], dict]:
-    staffing: dict = {}
-    if hold == "service":
-        out = []
-        staff_to_target = staff_to_target or StaffToTarget(seed, workers)
-        for i, sc in enumerate([baseline, *scenarios], start=1):
-            say(f"staffing {sc.name} to the target ({i}/{1 + len(scenarios)})")
-            staffed, plan, res = staff_to_target(sc)
-            staffing[sc.name] = res
-            out.append((staffed, plan))
-        return out, staffing
-    base = baseline
-    weekly = None  # the baseline's staffing per weekday, which the file's lists cannot hold
-    if baseline.needs_staffing_optimizer:
-        res = optimize_staffing(baseline, seed=seed, workers=workers)
-        staffing[baseline.name] = res
-        base = res.scenario
-        weekly = res.plan.staffing if res.plan.staffing.ndim == 3 else None
-    out: list[tuple[Scenario, EnginePlan | None]] = [(base, None if weekly is None else res.plan)]
-    names = [g.name for g in base.agents.groups]
-    for sc in scenarios:
-        takes_all = weekly is not None and all(g.staffing == "optimize" for g in sc.agents.groups)
-        sc = _fill_optimize_from(base, sc)
-        if sc.needs_staffing_optimizer:  # a group the baseline lacks
-            res = optimize_staffing(sc, seed=seed, workers=workers)
-            staffing[sc.name] = res
-            sc = res.scenario
-        same_groups = takes_all and [g.name for g in sc.agents.groups] == names
-        out.append((sc, dataclasses.replace(build_plan(sc), staffing=weekly) if same_groups else None))
-    return out, staffing
-
-
 # ---------------------------------------------------------------- the comparison
 def compare(
     baseline: Scenario,
@@ -246,19 +198,38 @@ def compare(
     seed = baseline.seed if seed is None else seed
     w = default_workers() if workers is None else max(1, workers)
     say = phase or (lambda text: None)
+    pool = study_pool(w)  # one pool for the whole study: staffing, simulation and attribution
+    try:
+        comp = _compare(baseline, scenarios, hold, n, seed, w, progress, store, attribution, attribution_replications,
+                        attribution_days, target, say, pool, staff_to_target, months)
+    except BaseException:
+        close_pool(pool, interrupted=True)
+        raise
+    close_pool(pool, interrupted=False)
+    return comp
+
+
+def _compare(baseline: Scenario, scenarios: list[Scenario], hold: str, n: int, seed: int, w: int,
+             progress: Callable[[int], None] | None, store: ReplicationStore | None, attribution: bool,
+             attribution_replications: int, attribution_days: int, target: str, say: Callable[[str], None],
+             pool: Executor | None, staff_to_target: StaffToTarget | None, months: int | None) -> Comparison:
     as_is, held = None, None
+    # Today's baseline as given joins the main runs' pool, unless the target is read from it.
+    today = [(baseline, None)] if hold == "service" and not baseline.needs_staffing_optimizer else []
     if hold == "service":
-        if not baseline.needs_staffing_optimizer:
+        if today and target == "as-is":
             say("simulating today's baseline as given")
-            as_is = simulate(baseline, replications=n, seed=seed, workers=w, progress=progress, store=store)
+            as_is = simulate_runs(today, n, seed, pool, progress, store)[0]
+            today = []
         if target == "as-is" and as_is is None:
             raise ScenarioError("--target", "as-is", "a baseline with staffing of its own (not 'optimize') to measure today's service")
         held = as_is_target(as_is) if target == "as-is" else file_target(baseline)
         baseline, scenarios = with_target(baseline, held), [with_target(sc, held) for sc in scenarios]
-    prepared, staffing = _prepare(baseline, list(scenarios), hold, seed, w, say, staff_to_target)
-    say("simulating every scenario")
-    runs = [simulate(sc, replications=n, seed=seed, workers=w, progress=progress, plan=plan, store=store)
-            for sc, plan in prepared]
+    prepared, staffing = prepare_scenarios(baseline, list(scenarios), hold, seed, w, say, staff_to_target, pool)
+    say("simulating every scenario" + (" and today's baseline as given" if today else ""))
+    runs = simulate_runs(today + prepared, n, seed, pool, progress, store)
+    if today:
+        as_is, runs = runs[0], runs[1:]
     base, results = runs[0], runs[1:]
     differences, confidence = _differences(base, results)
     attr_frames, attr_meta = [], {}
@@ -270,9 +241,9 @@ def compare(
             say(f"attributing the saving of {res.name} to its levers")
             df, meta = attribute(
                 prepared[0][0] if hold == "staffing" else baseline,
-                _fill_optimize_from(prepared[0][0], orig) if hold == "staffing" else orig,
+                fill_optimize_from(prepared[0][0], orig) if hold == "staffing" else orig,
                 hold=hold, replications=min(n, attribution_replications), days=attribution_days,
-                seed=seed, workers=w, full_saving_month=saving,
+                seed=seed, workers=w, full_saving_month=saving, executor=pool,
             )
             df["scenario"] = res.name
             attr_frames.append(df)

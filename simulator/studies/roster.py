@@ -341,7 +341,11 @@ def optimize_roster(scenario: Scenario, **staffing_options: Any) -> RosterStudy:
     """Staff the scenario (``optimize_staffing``, same options), then roster its requirement with ``agents.shifts``."""
     if scenario.agents.shifts is None:
         raise ScenarioError("agents.shifts", None, "a list of shift types to build a roster from (README 'Shifts and rosters')")
-    staffing = optimize_staffing(scenario, **staffing_options)
+    return roster_from(scenario, optimize_staffing(scenario, **staffing_options))
+
+
+def roster_from(scenario: Scenario, staffing: StaffingResult) -> RosterStudy:
+    """Roster ``staffing``'s requirement (the optimizer's answer for ``scenario``) with its ``agents.shifts``."""
     required = staffing.matrix if staffing.matrix.ndim == 2 else staffing.plan.by_day(staffing.matrix)
     roster = schedule_roster(required, scenario.agents.shifts, scenario.horizon,
                              tuple(g.name for g in scenario.agents.groups))

@@ -132,16 +132,26 @@ def _hhmm(seconds: float) -> str:
 
 def run_replication(scenario: Scenario, plan: EnginePlan, seed: int, replication: int) -> ReplicationResult:
     """One replication: simulate, then KPIs and costs of its records."""
+    return run_replications((scenario,), plan, seed, replication)[0]
+
+
+def run_replications(scenarios: tuple[Scenario, ...], plan: EnginePlan, seed: int, replication: int) -> list[ReplicationResult]:
+    """One replication of ``plan``, priced for each of ``scenarios`` (scenarios with this very plan:
+    the records depend on the plan, seed and replication only, the costs on the scenario too)."""
     streams = replication_streams(seed, replication)
     records = simulate_replication(plan, streams)
     kpis = replication_kpis(records, plan)
-    costs = replication_costs(records, plan, cost_inputs(scenario))
     volumes = usage_volumes(records, plan)
     type_counts = type_interval_counts(records, plan)
-    kpis.update({"total_cost": costs["total_cost"], **cost_ratios(kpis, costs)})
     intervals = interval_table(records, plan)
     intervals.insert(0, "replication", replication)
-    return ReplicationResult(replication, kpis, costs, intervals, wait_histogram(records, plan), volumes, type_counts)
+    hist = wait_histogram(records, plan)
+    out = []
+    for scenario in scenarios:
+        costs = replication_costs(records, plan, cost_inputs(scenario))
+        priced = {**kpis, "total_cost": costs["total_cost"], **cost_ratios(kpis, costs)}
+        out.append(ReplicationResult(replication, priced, costs, intervals, hist, volumes, type_counts))
+    return out
 
 
 def _worker(args: tuple[Scenario, EnginePlan, int, int]) -> ReplicationResult:
@@ -198,9 +208,9 @@ def simulate(
     """
     n = replications or scenario.replications
     seed = scenario.seed if seed is None else seed
-    if plan is None:
-        scenario, plan = resolve_optimized_staffing(scenario)
     workers = default_workers() if workers is None else max(1, workers)
+    if plan is None:
+        scenario, plan = resolve_optimized_staffing(scenario, workers)
     key = replication_key(scenario, plan, seed) if store is not None else ""
     done = {r: res for r, res in (store.load(key) if store is not None else {}).items() if r < n}
     results: list[ReplicationResult] = list(done.values())
@@ -220,7 +230,12 @@ def simulate(
             finished(_worker(job))
     else:
         _run_pool(jobs, min(workers, len(jobs)), finished)
-    results.sort(key=lambda x: x.replication)
+    return gather(scenario, plan, seed, results)
+
+
+def gather(scenario: Scenario, plan: EnginePlan, seed: int, results: list[ReplicationResult]) -> SimulationResult:
+    """A run's result from its replications (in any order)."""
+    results = sorted(results, key=lambda x: x.replication)
     reps = pd.DataFrame([r.kpis for r in results], index=pd.Index([r.replication for r in results], name="replication"))
     costs = pd.DataFrame([r.costs for r in results], index=reps.index)
     intervals = pd.concat([r.intervals for r in results], ignore_index=True)
@@ -247,7 +262,7 @@ def _run_pool(jobs: list, workers: int, finished: Callable[[ReplicationResult], 
     pool.shutdown(wait=True)
 
 
-def resolve_optimized_staffing(scenario: Scenario) -> tuple[Scenario, EnginePlan]:
+def resolve_optimized_staffing(scenario: Scenario, workers: int = 1) -> tuple[Scenario, EnginePlan]:
     """The scenario and its engine plan, ``staffing: optimize`` replaced by the optimizer's staffing.
 
     The optimizer's plan is used as is: its staffing is already placed interval by interval, so
@@ -257,9 +272,9 @@ def resolve_optimized_staffing(scenario: Scenario) -> tuple[Scenario, EnginePlan
     if not scenario.needs_staffing_optimizer:
         return scenario, build_plan(scenario)
     if scenario.agents.shifts is not None:  # rostered: agents on a break are off the phones, paid hours are costed
-        study = optimize_roster(scenario)
+        study = optimize_roster(scenario, workers=workers)
         return study.scenario, study.plan
-    result = optimize_staffing(scenario)
+    result = optimize_staffing(scenario, workers=workers)
     return result.scenario, result.plan
 
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Callable
 
@@ -32,16 +34,15 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtrit
 
-from simulator.core.erlang import erlang_a_metrics
 from simulator.model.build import build_plan
-from simulator.model.load import expected_handle_seconds, offered_load, patience_seconds, type_owners, weekday_offered_load
+from simulator.model.load import type_owners
 from simulator.model.plan import EnginePlan
 from simulator.model.scenario import Scenario, ServiceTarget
 from simulator.model.shifts import WEEKDAYS
 from simulator.studies.cell_counts import SEARCH_REPLICATION_BASE, CellEvaluator, DayClasses, day_classes
+from simulator.studies.staffing_cells import Cells, analytic_cells, requirement
 
 NOISE_SE = 2.0  # corrections smaller than this many standard errors are taken for noise
-_MAX_AGENTS = 100_000
 
 
 @dataclass
@@ -62,6 +63,10 @@ class StaffingResult:
         met: whether every cell (per interval) or every day (per day) met the target on the fresh
             replications, within sampling error (None when the caller asked for no evaluation).
         iterations: simulations run during the search.
+        corrections: what the search learnt about Erlang's errors (None without a search run): the
+            corrections of service level and abandonment per cell from the last run, and each
+            group's simulated-over-expected volume; the start of a similar scenario's search
+            (``optimize_staffing``'s ``start``).
     """
 
     scenario: Scenario
@@ -70,80 +75,7 @@ class StaffingResult:
     plan: EnginePlan
     met: bool | None
     iterations: int
-
-
-# ---------------------------------------------------------------- the analytic model of a cell
-@dataclass(frozen=True)
-class Cells:
-    """Per (group, interval): arrivals per hour, mean handle seconds and mean patience."""
-
-    per_hour: np.ndarray
-    aht: np.ndarray
-    patience: np.ndarray
-
-    def metrics(self, g: int, i: int, agents: int, target: ServiceTarget):  # noqa: ANN201 - erlang.QueueMetrics
-        return erlang_a_metrics(self.per_hour[g, i], self.aht[g, i], agents, target.answer_within_seconds, self.patience[g, i])
-
-
-def analytic_cells(scenario: Scenario, plan: EnginePlan, classes: DayClasses | None = None) -> Cells:
-    """Each group's share of the expected offered load, its handle time and its patience, per
-    interval of each class of days (``classes``, default ``day_classes(plan)``), class after class."""
-    owners = type_owners(scenario)
-    load = class_load(plan, classes or day_classes(plan))  # (types, intervals): calls per interval
-    per_hour = owners.T @ load * 3600.0 / plan.interval_seconds
-    handle = np.array([expected_handle_seconds(plan, k) for k in range(len(plan.types))])
-    patience = np.array([patience_seconds(t) for t in plan.types])
-    G, n = per_hour.shape
-    aht = np.full((G, n), float(np.mean(handle)))
-    pat = np.full((G, n), math.inf)
-    for g in range(G):
-        for i in range(n):
-            w = owners[:, g] * load[:, i]
-            if w.sum() <= 0:
-                continue
-            aht[g, i] = float((w * handle).sum() / w.sum())
-            finite = np.isfinite(patience)
-            if finite.any() and w[~finite].sum() <= 0.5 * w.sum():
-                pat[g, i] = float((w[finite] * patience[finite]).sum() / w[finite].sum())
-    return Cells(per_hour, aht, pat)
-
-
-def class_load(plan: EnginePlan, classes: DayClasses) -> np.ndarray:
-    """Expected calls offered per (type, class x interval): one day of each class of days."""
-    if plan.week_weights is None:
-        return offered_load(plan)
-    if len({w for w in plan.week_weights if w > 0}) == 1:  # every open day alike: the steady day at their weight
-        return offered_load(plan) * plan.week_weights[classes.weekdays[0][0]]
-    week = weekday_offered_load(plan)
-    return np.concatenate([week[:, weekdays[0]] for weekdays in classes.weekdays], axis=1)
-
-
-def requirement(cells: Cells, target: ServiceTarget, sl_shift: np.ndarray, ab_shift: np.ndarray) -> np.ndarray:
-    """Fewest agents per cell whose Erlang prediction, corrected by the shifts, meets every target."""
-    G, n = cells.per_hour.shape
-    out = np.zeros((G, n), dtype=np.int64)
-    for g in range(G):
-        for i in range(n):
-            lam = cells.per_hour[g, i]
-            if lam <= 0:
-                continue
-            erlangs = lam * cells.aht[g, i] / 3600.0
-            m = max(1, int(math.floor(erlangs)))
-            if target.max_occupancy is not None:
-                m = max(m, int(math.ceil(erlangs / target.max_occupancy - 1e-9)))
-            # A correction can ask more than any staffing gives (a service level above 1): stop where
-            # more agents no longer change the prediction.
-            ceiling = min(_MAX_AGENTS, int(2 * erlangs) + 50)
-            while m < ceiling:
-                q = cells.metrics(g, i, m, target)
-                ok = q.service_level + sl_shift[g, i] >= target.fraction
-                if target.max_abandonment is not None:
-                    ok &= q.abandonment + ab_shift[g, i] <= target.max_abandonment
-                if ok:
-                    break
-                m += 1
-            out[g, i] = m
-    return out
+    corrections: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 def _soft_threshold(diff: np.ndarray, se: np.ndarray) -> np.ndarray:
@@ -164,6 +96,8 @@ def optimize_staffing(
     max_iterations: int = 4,
     days: int | None = None,
     evaluate: bool = True,
+    start: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    executor: Executor | None = None,
 ) -> StaffingResult:
     """Find the fewest agents per interval and group that meet the scenario's service targets.
 
@@ -172,7 +106,7 @@ def optimize_staffing(
         replications: replications of the search and of the final evaluation each (default:
             enough for ~20 simulated days, between 4 and 20).
         seed: the seed (default: the scenario's). Search replications use their own indices.
-        workers: processes for the replications of an evaluation.
+        workers: processes for the replications of an evaluation (None: all cores).
         progress: called with 1 after each simulation.
         max_iterations: search simulations at most.
         days: simulate this many days per replication instead of the horizon's (faster, coarser; at least a
@@ -180,6 +114,11 @@ def optimize_staffing(
         evaluate: simulate the final staffing on fresh replications for the table and ``met``.
             A caller that simulates the staffing on its own replications anyway (``compare``)
             passes False: the table's simulated columns are then NaN and ``met`` is None.
+        start: corrections of a similar scenario (``StaffingResult.corrections``, e.g. the
+            baseline's for a lever scenario) for the first search step instead of none. Only the
+            start moves: the search runs until the staffing repeats on this scenario's own
+            simulations, as from Erlang's start, usually in fewer runs.
+        executor: a process pool to run the replications on (left open), instead of ``workers`` processes.
     """
     seed = scenario.seed if seed is None else seed
     changes: dict[str, object] = {f"agents.groups.{i}.staffing": 1 for i in range(len(scenario.agents.groups))}
@@ -195,11 +134,17 @@ def optimize_staffing(
     cells = analytic_cells(work, plan, classes)
     zero = np.zeros(cells.per_hour.shape)
     analytic = requirement(cells, target, zero, zero)
-    staffing = analytic.copy()
     steady = _outside_warmup(plan, classes)
-    evaluator = CellEvaluator(plan, owners, seed, 1 if workers is None else max(1, workers), classes)
+    expected = cells.per_hour.sum(axis=1)
+    staffing = analytic.copy()
+    if start is not None and start[0].shape == analytic.shape:  # the other scenario's volume factor and corrections
+        cells = dataclasses.replace(cells, per_hour=cells.per_hour * start[2][:, None])
+        staffing = _first_guess(cells, target, classes, plan, (start[0] * steady, start[1] * steady))
+    workers = (os.cpu_count() or 1) if workers is None else max(1, workers)
+    evaluator = CellEvaluator(plan, owners, seed, workers, classes, executor)
     seen: set[bytes] = set()
     runs = 0
+    shifts = None
     try:
         for _ in range(max_iterations):
             seen.add(staffing.tobytes())
@@ -214,6 +159,9 @@ def optimize_staffing(
                 break
             sl_shift = _soft_threshold(view.sl_mean - predicted_sl, view.sl_se) * steady
             ab_shift = _soft_threshold(view.ab_mean - predicted_ab, view.ab_se) * steady
+            with np.errstate(invalid="ignore", divide="ignore"):
+                volume = np.where(expected > 0, cells.per_hour.sum(axis=1) / expected, 1.0)
+            shifts = (sl_shift, ab_shift, volume)
             new = requirement(cells, target, sl_shift, ab_shift)
             if target.per == "day":
                 new = _per_class(classes, plan.intervals_per_day, _trim_to_daily_target, cells, target, new, sl_shift,
@@ -229,7 +177,17 @@ def optimize_staffing(
     finally:
         evaluator.close()
     met = _met(final, target) if final is not None else None
-    return _result(scenario, classes, staffing, final, analytic, met, runs)
+    return dataclasses.replace(_result(scenario, classes, staffing, final, analytic, met, runs), corrections=shifts)
+
+
+def _first_guess(cells: Cells, target: ServiceTarget, classes: DayClasses, plan: EnginePlan,
+                 shifts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """The requirement with another scenario's corrections (per day: trimmed on the expected calls)."""
+    out = requirement(cells, target, *shifts)
+    if target.per == "day":
+        expected = cells.per_hour * plan.interval_seconds / 3600.0
+        out = _per_class(classes, plan.intervals_per_day, _trim_to_daily_target, cells, target, out, shifts[0], expected)
+    return out
 
 
 def _rescaled(cells: Cells, offered_per_day: np.ndarray, plan: EnginePlan) -> Cells:
