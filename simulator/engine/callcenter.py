@@ -20,15 +20,18 @@ Design, and why:
 from __future__ import annotations
 
 import math
+from array import array
+from dataclasses import fields
 
 import numpy as np
 import simpy
 from simpy.events import Timeout
 
 from simulator.engine.clock import week_shift_scalar
-from simulator.engine.contacts import ContactAttributes, contact_attributes, draw_needs, secondary_uniforms
-from simulator.engine.events import GENERATIONS, ContactFlow
+from simulator.engine.contacts import ContactAttributes, draw_needs
+from simulator.engine.events import ContactFlow
 from simulator.engine.fastpath import single_queue
+from simulator.engine.generations import CHUNK, GENERATIONS, LaterContacts
 from simulator.engine.needs import first_contacts
 from simulator.engine.records import (
     ANSWERED,
@@ -69,6 +72,7 @@ class CallCenterModel(ContactFlow):
         self._secondary = streams["secondary"]
         self._connect_rng = streams["callback_connect"]
         self.week_shift = week_shift_scalar(plan)  # None unless some weekday is closed
+        self._stream_states = {name: g.bit_generator.state for name, g in streams.items()}
 
     # ------------------------------------------------------------------ set-up (vectorised)
     def _build_contacts(self) -> None:
@@ -77,107 +81,110 @@ class CallCenterModel(ContactFlow):
         fc = first_contacts(p, needs)
         n = len(needs)
         ktype, t_need, a = needs.ctype, needs.arrival_s, fc.attributes
+        del needs  # the draws are spent: only their consequences (``fc``) are kept
 
         # Self-service sessions and bot conversations are contacts of their own (rows), resolved
         # or not, ahead of the calls.
         ss_idx = np.flatnonzero(fc.ss_session)
         bot_idx = np.flatnonzero(fc.bot_session)
         call_idx = np.flatnonzero(fc.is_call)
-        m_ss, m_s, m_call = len(ss_idx), len(ss_idx) + len(bot_idx), len(call_idx)
-        rows = m_s + m_call
+        m_ss, m_s = len(ss_idx), len(ss_idx) + len(bot_idx)
+        rows = m_s + len(call_idx)
         self.n_needs = n
-        R = self.rec = Records.empty(rows)
-        R.need[:m_ss] = ss_idx
-        R.kind[:m_ss] = KIND_SS_SESSION
-        R.outcome[:m_ss] = np.where(fc.ss_resolved[ss_idx], SS_RESOLVED, SS_FAILED)
-        R.need[m_ss:m_s] = bot_idx
-        R.kind[m_ss:m_s] = KIND_BOT_SESSION
-        R.outcome[m_ss:m_s] = np.where(fc.bot_resolved[bot_idx], BOT_RESOLVED, BOT_HANDOFF)
-        sessions = R.need[:m_s]
-        R.ctype[:m_s] = ktype[sessions]
-        R.priority[:m_s] = fc.priority[sessions]
-        R.arrival_s[:m_s] = t_need[sessions]
-        R.resolved[:m_s] = fc.session_resolved[sessions]
-        R.need[m_s:] = call_idx
-        R.kind[m_s:] = np.select(
+        self.static_rows = rows
+        need = np.concatenate([ss_idx, bot_idx, call_idx])
+        kind = np.empty(rows, dtype=np.int8)
+        kind[:m_ss] = KIND_SS_SESSION
+        kind[m_ss:m_s] = KIND_BOT_SESSION
+        kind[m_s:] = np.select(
             [fc.ss_failed[call_idx], fc.bot_handoff[call_idx], fc.bot_failed[call_idx]],
             [KIND_SS_FAILED_CALL, KIND_BOT_HANDOFF_CALL, KIND_BOT_FAILED_CALL],
             KIND_CALL,
         )
-        R.ctype[m_s:] = ktype[call_idx]
-        R.priority[m_s:] = fc.priority[call_idx]
-        R.arrival_s[m_s:] = fc.call_s[call_idx]
-        R.ivr_s[m_s:] = a.ivr_seconds[call_idx]
+        outcome = np.zeros(rows, dtype=np.int8)
+        outcome[:m_ss] = np.where(fc.ss_resolved[ss_idx], SS_RESOLVED, SS_FAILED)
+        outcome[m_ss:m_s] = np.where(fc.bot_resolved[bot_idx], BOT_RESOLVED, BOT_HANDOFF)
         cont = fc.contained[call_idx]
-        R.outcome[m_s:][cont] = CONTAINED
-        R.resolved[m_s:] = fc.contained_resolved[call_idx]
+        outcome[m_s:][cont] = CONTAINED
+        self.static_resolved = np.concatenate([fc.session_resolved[need[:m_s]], fc.contained_resolved[call_idx]])
+        arrival = np.concatenate([t_need[need[:m_s]], fc.call_s[call_idx]])
+        ivr = np.full(rows, np.nan)
+        ivr[m_s:] = a.ivr_seconds[call_idx]
         self._pending_repeats = list(zip(fc.leak_repeat_s.tolist(), fc.leak_needs.tolist()))
 
-        # Per-contact engine state, as flat Python lists (fast scalar access in callbacks).
+        # Per-contact state, as typed arrays (``array``: compact, growable as contacts are created
+        # during the run, and read as numpy without a copy when the records are built).
         q_rows = m_s + np.flatnonzero(~cont)
-        qtime = (fc.call_s + a.ivr_seconds)[call_idx]
-        self.queue_entry_rows = q_rows[np.argsort(qtime[~cont], kind="stable")]
-        self.need_of = R.need.tolist()
-        self.ktype = R.ctype.tolist()
-        self.prio = R.priority.tolist()
-        qtime_rows = np.zeros(rows)
-        qtime_rows[m_s:] = qtime
-        self.static_qtime = qtime_rows
-        self.qtime = qtime_rows.tolist()
-        self.feed_times = qtime_rows[self.queue_entry_rows].tolist()
-        self.status = [NOT_QUEUED] * rows
+        qtime = np.zeros(rows)
+        qtime[m_s:] = fc.call_s[call_idx] + a.ivr_seconds[call_idx]
+        self.queue_entry_rows = _typed("q", q_rows[np.argsort(qtime[q_rows], kind="stable")])
+        self.feed_times = _typed("d", qtime[np.asarray(self.queue_entry_rows)])
+        self.need_of = _typed("q", need)
+        self.kind = _typed("b", kind)
+        self.ktype = _typed("h", ktype[need])
+        self.prio = _typed("b", fc.priority[need])
+        self.arrival = _typed("d", arrival)
+        self.ivr = _typed("d", ivr)
+        self.qtime = _typed("d", qtime)
+        self.status = array("b", bytes(rows))  # NOT_QUEUED
         # The attributes every queued contact reads, per row (a row's need's for the rows drawn
         # up front; contacts created during the run append their own).
-        self.static_handle = a.handle_seconds[R.need]
-        self.static_fcr = a.fcr_ok[R.need]
-        self.handle_row = self.static_handle.tolist()
-        self.patience_row = a.patience_seconds[R.need].tolist()
-        self.fcr_row = self.static_fcr.tolist()
+        self.handle_row = _typed("d", a.handle_seconds[need])
+        self.patience_row = _typed("d", a.patience_seconds[need])
+        self.fcr_row = _typed("b", a.fcr_ok[need])
         # Attributes of the need read on rarer paths (callbacks, redials, repeats): numpy arrays,
-        # read one scalar at a time, rather than lists that cost more to build than to read.
-        self.need_attr = a
-        self.n_ktype = ktype
-        self.n_prio = fc.priority
-        self.n_gen = [0] * n
-        self.g_attr = self._draw_generations(ktype)
-        # Row-level overrides of those for contacts created during the run (repeats, redials).
-        self.row_cb: dict[int, float] = {}
-        self.row_redial: dict[int, tuple[float, float]] = {}
-        self.row_rep_delay: dict[int, float] = {}
-        # Outputs filled during the run. An agent answering a call writes only its answer time
-        # (and group): wait, handle, busy time, outcome and resolution follow from it and are
-        # derived in ``_collect``. The other columns are written only by the rarer paths
-        # (abandonment, callbacks, outsourcing), so they are sparse: row -> value.
-        self.answer = [math.nan] * rows
-        self.group_out: dict[int, int] = {}
-        self.outcome: dict[int, int] = {}
-        self.wait: dict[int, float] = {}
+        # read one scalar at a time, only those the plan uses.
+        self._need_rare = _rare_attributes(p, a)
+        self.n_ktype = ktype.astype(np.int16)
+        self.n_prio = fc.priority.astype(np.int8)
+        self.n_gen = array("i", bytes(4 * n))
+        del fc, a
+        # Later contacts (repeats, redials) of a need: their attributes, computed on demand.
+        self.later = LaterContacts(p, self._secondary, self.n_ktype) if self._makes_later_contacts() else None
+        self.gen_of = array("b", [-1]) * rows  # -1: a need's first contact; g: its later contact of generation g
+        self.late_attrs: dict[int, ContactAttributes] = {}  # rows beyond the pre-drawn generations
+        # Outputs filled during the run. An agent answering a call writes its answer time and
+        # group: wait, handle, busy time, outcome and resolution follow from it and are derived in
+        # ``_collect``. The rarer paths (abandonment, callbacks, outsourcing) write the others;
+        # columns only callbacks and outsourcing write are sparse: row -> value.
+        self.answer = array("d", [math.nan]) * rows
+        self.group_out = array("h", [-1]) * rows
+        self.outcome = _typed("b", outcome)
+        self.wait = array("d", [math.nan]) * rows
         self.handle_out: dict[int, float] = {}
         self.outbound: dict[int, float] = {}
         self.busy: dict[int, float] = {}
         self.cb_accepted: dict[int, bool] = {}
         self.attempts: dict[int, int] = {}
-        # Dynamic rows appended during the run.
-        self.dyn_rows: list[tuple[int, int, int, int, float, float]] = []  # need, kind, ktype, prio, arrival, ivr
 
-    def _draw_generations(self, ktype: np.ndarray) -> ContactAttributes | None:
-        """Attributes of each need's later contacts (repeats, redials), drawn up front as
-        (needs, ``GENERATIONS``) columns; None when the plan makes no later contacts.
-
-        A need's j-th contact created during the run uses column j, for j < ``GENERATIONS``;
-        later ones draw from the secondary stream as they occur. Drawing per need rather than in
-        the order contacts happen keeps them common random numbers: when a lever changes which
-        needs come back, every other need's repeat still has the same handle time, patience, ...
-        """
+    def _makes_later_contacts(self) -> bool:
+        """Whether the plan can create contacts during the run (repeats, redials)."""
         p = self.plan
         leaks = p.false_containment_share > 0 or p.false_ss_share > 0 or p.bot_false_resolution_share > 0
         failed_bot_repeats = p.bot_failed_fcr_penalty > 0 and any(t.bot_engagement > 0 for t in p.types)
-        if not (p.redial_probability > 0 or leaks or failed_bot_repeats or any(t.fcr < 1.0 for t in p.types)):
+        return p.redial_probability > 0 or leaks or failed_bot_repeats or any(t.fcr < 1.0 for t in p.types)
+
+    @property
+    def g_attr(self) -> ContactAttributes | None:
+        """The attributes of every need's later contacts as (needs, ``GENERATIONS``) columns, computed
+        afresh (for inspection: the run reads them chunk by chunk)."""
+        if self.later is None:
             return None
-        u = secondary_uniforms(self._secondary, (len(ktype), GENERATIONS))
-        # Repeats go through the IVR like first calls, so the IVR's handle-time factor applies.
-        factor = np.array([p.handle_factor * t.remaining_handle_factor for t in p.types])[ktype][:, None]
-        return contact_attributes(p, ktype, u, (factor,))
+        cols = [[self.later.get(c * CHUNK, g)[0] for g in range(GENERATIONS)]
+                for c in range(-(-self.n_needs // CHUNK))]
+        return ContactAttributes(**{f.name: np.concatenate([np.stack([getattr(x, f.name) for x in row], axis=1)
+                                                           for row in cols]) for f in fields(ContactAttributes)})
+
+    @property
+    def need_attr(self) -> ContactAttributes:
+        """Every attribute of each need's first contact, drawn afresh from copies of the streams'
+        starting states (for inspection: the run keeps only those it reads)."""
+        streams = {}
+        for name, state in self._stream_states.items():
+            bg = np.random.PCG64()
+            bg.state = state
+            streams[name] = np.random.Generator(bg)
+        return first_contacts(self.plan, draw_needs(self.plan, streams)).attributes
 
     # ------------------------------------------------------------------ routing state
     def _build_routing(self) -> None:
@@ -211,7 +218,7 @@ class CallCenterModel(ContactFlow):
             if not p.round_the_clock:
                 ev = Timeout(env, d * 86400.0 + p.close_seconds, d)
                 ev.callbacks.append(self._on_close)
-        feed_rows = self.queue_entry_rows.tolist()
+        feed_rows = self.queue_entry_rows
         feed_times = self.feed_times
         self.enter_queue = single_queue(self) if self.single else self._enter_queue
         on_feed = self._feeder(feed_rows, feed_times, self.enter_queue)
@@ -219,65 +226,121 @@ class CallCenterModel(ContactFlow):
             Timer(env, feed_times[0], 0, on_feed)
         for t, need in self._pending_repeats:
             self._schedule_repeat(need, t)
+        del self._pending_repeats
         env.run()
         return self._collect()
 
+    def release(self) -> None:
+        """Drop every reference the model holds (the handlers bound into it make reference cycles),
+        so that a finished replication is freed at once rather than when the collector runs."""
+        env = self.__dict__.get("env")
+        if env is not None:
+            env.__dict__.clear()  # SimPy binds its event factories to the environment: a cycle
+        self.__dict__.clear()
+
     # ------------------------------------------------------------------ output
     def _collect(self) -> Records:
-        R = self.rec
-        base = len(R)
-        extra = len(self.dyn_rows)
-        if extra:
-            R = R.extended(extra)
-            dyn = np.array([d[:4] for d in self.dyn_rows], dtype=np.int64).reshape(-1, 4)
-            R.need[base:] = dyn[:, 0]
-            R.kind[base:] = dyn[:, 1]
-            R.ctype[base:] = dyn[:, 2]
-            R.priority[base:] = dyn[:, 3]
-            R.arrival_s[base:] = [d[4] for d in self.dyn_rows]
-            R.ivr_s[base:] = [d[5] for d in self.dyn_rows]
-            R.outcome[base:] = UNSERVED
-        # Rows drawn up front keep their numpy columns; rows created during the run add theirs.
-        qtime = np.concatenate([self.static_qtime, self.qtime[base:]])
-        handle_row = np.concatenate([self.static_handle, self.handle_row[base:]])
-        fcr_row = np.concatenate([self.static_fcr, np.array(self.fcr_row[base:], dtype=bool)])
-        outcome, wait, handle, group = R.outcome, R.wait_s, R.handle_s, R.group
-        answer = np.array(self.answer)
-        _scatter(outcome, self.outcome)
-        _scatter(wait, self.wait)
+        """The records: the per-contact arrays read as numpy columns (no copy where the types
+        agree), the derived columns computed in place, slice by slice (bounded temporaries)."""
+        rows = len(self.status)
+        base = self.static_rows
+        f64 = np.float64
+        answer = np.frombuffer(self.answer, f64)
+        qtime = np.frombuffer(self.qtime, f64)
+        handle = np.frombuffer(self.handle_row, f64)  # becomes the handle_s column
+        fcr = np.frombuffer(self.fcr_row, np.int8)
+        status = np.frombuffer(self.status, np.int8)
+        outcome = np.frombuffer(self.outcome, np.int8)
+        wait = np.frombuffer(self.wait, f64)
+        group = np.frombuffer(self.group_out, np.int16)
+        ctype = np.frombuffer(self.ktype, np.int16)
+        resolved = np.zeros(rows, dtype=bool)
+        resolved[:base] = self.static_resolved
+        busy = np.zeros(rows)
+        factor = self.routes.factor
+        G, K = factor.shape
+        flat_factor = np.where(np.isnan(factor), 0.0, factor).ravel()
+        _scatter(busy, self.busy)
+        for lo in range(0, rows, SLICE):
+            sl = slice(lo, min(lo + SLICE, rows))
+            oc, ans = outcome[sl], answer[sl]
+            # Answered by an agent: only the answer time and group were written. The rest is
+            # computed with the same float operations on the same numbers as writing it in the
+            # run would, so it is bit for bit the same.
+            by_agent = ~np.isnan(ans) & (oc != OUTSOURCED) & (oc != CALLBACK_ANSWERED)
+            g = group[sl]
+            if self.single:
+                g[by_agent] = 0
+            h = handle[sl]
+            fac = flat_factor[np.where(by_agent, g, 0).astype(np.int64) * K + ctype[sl]]
+            h_agent = h * fac
+            served = by_agent | (oc == OUTSOURCED) | (oc == CALLBACK_ANSWERED)
+            # Every served contact reached its end (the run goes on until no event is left), where
+            # it resolved the need or sent a repeat.
+            resolved[sl][served] = fcr[sl][served].astype(bool)
+            oc[by_agent] = ANSWERED
+            wait[sl][by_agent] = ans[by_agent] - qtime[sl][by_agent]
+            busy[sl][by_agent] = h_agent[by_agent]
+            h[:] = np.where(by_agent, h_agent, np.nan)
+            # Still waiting when everything else has finished: offered, never answered.
+            st = status[sl]
+            at_end = (st == WAITING) | (st == CB_WAITING)
+            if at_end.any():
+                cb = np.zeros(len(st), dtype=bool)
+                idx = np.flatnonzero(at_end) + lo
+                cb[at_end] = [self.cb_accepted.get(int(r), False) for r in idx]
+                oc[at_end] = np.where(cb[at_end], CALLBACK_FAILED, UNSERVED)
+            q = qtime[sl]
+            q[(oc == CONTAINED) | (oc == SS_RESOLVED) | (oc == SS_FAILED) | (oc == BOT_RESOLVED)
+              | (oc == BOT_HANDOFF)] = np.nan
         _scatter(handle, self.handle_out)
-        _scatter(group, self.group_out)
-        R.outbound_s[:] = 0.0
-        _scatter(R.outbound_s, self.outbound)
-        R.busy_s[:] = 0.0
-        _scatter(R.busy_s, self.busy)
-        _scatter(R.callback, self.cb_accepted)
-        _scatter(R.attempts, self.attempts)
-        # Answered by an agent: only the answer time (and, with several groups, the group) was
-        # written. The rest is what ``_start`` used to write, computed with the same float
-        # operations on the same numbers, so it is bit for bit the same.
-        by_agent = ~np.isnan(answer) & (outcome != OUTSOURCED) & (outcome != CALLBACK_ANSWERED)
-        if self.single:
-            group[by_agent] = 0
-        h = handle_row[by_agent] * self.routes.factor[group[by_agent], R.ctype[by_agent]]
-        outcome[by_agent] = ANSWERED
-        wait[by_agent] = answer[by_agent] - qtime[by_agent]
-        handle[by_agent] = h
-        R.busy_s[by_agent] = h
-        # Every served contact reached its end (the run goes on until no event is left), where
-        # it resolved the need or sent a repeat.
-        served = by_agent | (outcome == OUTSOURCED) | (outcome == CALLBACK_ANSWERED)
-        R.resolved[served] = fcr_row[served]
-        # Still waiting when everything else has finished: offered, never answered.
-        status = np.array(self.status, dtype=np.int8)
-        waiting_at_end = (status == WAITING) | (status == CB_WAITING)
-        outcome[waiting_at_end] = np.where(R.callback[waiting_at_end], CALLBACK_FAILED, UNSERVED)
-        queued_rows = ((outcome != CONTAINED) & (outcome != SS_RESOLVED) & (outcome != SS_FAILED)
-                       & (outcome != BOT_RESOLVED) & (outcome != BOT_HANDOFF))
-        R.queue_s[:] = np.where(queued_rows, qtime, np.nan)
-        R.answer_s[:] = answer
-        R.n_needs = self.n_needs
-        return R
+        outbound = np.zeros(rows)
+        _scatter(outbound, self.outbound)
+        callback = np.zeros(rows, dtype=bool)
+        _scatter(callback, self.cb_accepted)
+        attempts = np.zeros(rows, dtype=np.int16)
+        _scatter(attempts, self.attempts)
+        return Records(
+            need=np.frombuffer(self.need_of, np.int64),
+            kind=np.frombuffer(self.kind, np.int8),
+            ctype=ctype,
+            priority=np.frombuffer(self.prio, np.int8),
+            arrival_s=np.frombuffer(self.arrival, f64),
+            ivr_s=np.frombuffer(self.ivr, f64),
+            queue_s=qtime,
+            wait_s=wait,
+            answer_s=answer,
+            handle_s=handle,
+            group=group,
+            outcome=outcome,
+            resolved=resolved,
+            callback=callback,
+            attempts=attempts,
+            outbound_s=outbound,
+            busy_s=busy,
+            n_needs=self.n_needs,
+        )
+
+
+SLICE = 1 << 18  # rows per slice when the records are built
+
+
+def _typed(code: str, values: np.ndarray) -> array:
+    """A typed ``array`` holding ``values`` (one copy, no Python objects per element)."""
+    out = array(code)
+    out.frombytes(np.ascontiguousarray(values, dtype=np.dtype(code)).tobytes())
+    return out
+
+
+def _rare_attributes(plan: EnginePlan, a: ContactAttributes) -> dict[str, np.ndarray]:
+    """The per-need attributes read only on rare paths, those the plan can read."""
+    keep = {"repeat_delay_seconds": a.repeat_delay_seconds}
+    if plan.callback is not None:
+        keep["callback_u"] = a.callback_u
+    if plan.redial_probability > 0:
+        keep["redial_u"] = a.redial_u
+        keep["redial_delay_seconds"] = a.redial_delay_seconds
+    return keep
 
 
 def _scatter(column: np.ndarray, values: dict) -> None:
@@ -287,5 +350,9 @@ def _scatter(column: np.ndarray, values: dict) -> None:
 
 
 def simulate_replication(plan: EnginePlan, streams: dict[str, np.random.Generator]) -> Records:
-    """Run one replication and return its per-contact records."""
-    return CallCenterModel(plan, streams).run()
+    """Run one replication and return its per-contact records; the model is freed as it returns."""
+    model = CallCenterModel(plan, streams)
+    try:
+        return model.run()
+    finally:
+        model.release()

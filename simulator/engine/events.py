@@ -14,6 +14,7 @@ counters (idle, busy, leaving); an agent whose shift ends mid-call finishes it f
 from __future__ import annotations
 
 import math
+from array import array
 from typing import Callable
 
 import numpy as np
@@ -22,6 +23,7 @@ from simpy.events import Event, Timeout
 
 from simulator.engine.clock import business_shift_scalar
 from simulator.engine.contacts import ContactAttributes, contact_attributes, secondary_uniforms
+from simulator.engine.generations import GENERATIONS, LaterContacts
 from simulator.engine.records import (
     ABANDONED,
     CALLBACK_ANSWERED,
@@ -29,6 +31,7 @@ from simulator.engine.records import (
     KIND_REDIAL,
     KIND_REPEAT,
     OUTSOURCED,
+    UNSERVED,
 )
 from simulator.engine.routing import (
     CB_WAITING,
@@ -47,9 +50,6 @@ from simulator.model.plan import EnginePlan
 INF = math.inf
 GROUP_BITS = 64  # completion events carry contact * 64 + group
 
-# Attributes of a need's later contacts (repeats, redials) are drawn up front for this many
-# generations per need, so that they too are common random numbers between scenarios.
-GENERATIONS = 3
 
 
 class ContactFlow:
@@ -60,20 +60,28 @@ class ContactFlow:
     routes: RoutingTables
     enter_queue: Callable[[int], None]
     week_shift: Callable[[float, float], float] | None  # the opening-hours clock when some weekday is closed
-    # per row
-    need_of: list[int]
-    ktype: list[int]
-    prio: list[int]
-    qtime: list[float]
-    status: list[int]
-    handle_row: list[float]
-    patience_row: list[float]
-    fcr_row: list[bool]
-    answer: list[float]
-    # per need: the first contact's attributes, and the pre-drawn generations (None: none drawn)
-    need_attr: ContactAttributes
-    g_attr: ContactAttributes | None
-    n_gen: list[int]
+    # per row: typed arrays (``array.array``), appended to as contacts are created
+    need_of: array
+    kind: array
+    ktype: array
+    prio: array
+    arrival: array
+    ivr: array
+    qtime: array
+    status: array
+    handle_row: array
+    patience_row: array
+    fcr_row: array
+    gen_of: array  # -1: a need's first contact; g: its contact of generation g (GENERATIONS: beyond)
+    answer: array
+    group_out: array
+    outcome: array
+    wait: array
+    late_attrs: dict[int, ContactAttributes]  # attributes of the rows beyond the pre-drawn generations
+    # per need: the first contact's attributes read on rare paths, and the later contacts' (None: none)
+    _need_rare: dict[str, np.ndarray]
+    later: LaterContacts | None
+    n_gen: array
     n_ktype: np.ndarray
     n_prio: np.ndarray
 
@@ -109,9 +117,7 @@ class ContactFlow:
                 return
         cb = self.plan.callback
         if cb is not None:
-            u = self.row_cb.get(r)
-            if u is None:
-                u = float(self.need_attr.callback_u[self.need_of[r]])
+            u = self._rare(r, "callback_u")
             if expected_wait(self.routes, k, self.waiting, self.on_shift) > cb.threshold_seconds:
                 self.callback_offers += 1
                 if u < cb.acceptance:
@@ -240,14 +246,8 @@ class ContactFlow:
         now = self._leave_queue(r)
         self.outcome[r] = ABANDONED
         p = self.plan
-        if p.redial_probability > 0:
-            rd = self.row_redial.get(r)
-            if rd is None:
-                n = self.need_of[r]
-                a = self.need_attr
-                rd = (float(a.redial_u[n]), float(a.redial_delay_seconds[n]))
-            if rd[0] < p.redial_probability:
-                self._new_contact(self.need_of[r], KIND_REDIAL, now, rd[1])
+        if p.redial_probability > 0 and self._rare(r, "redial_u") < p.redial_probability:
+            self._new_contact(self.need_of[r], KIND_REDIAL, now, self._rare(r, "redial_delay_seconds"))
 
     def _on_overflow(self, ev: Event) -> None:
         r = ev._value
@@ -318,10 +318,22 @@ class ContactFlow:
     def _schedule_repeat(self, need: int, t: float, row: int | None = None) -> None:
         """The need comes back a repeat delay after ``t`` (the delay of contact ``row``'s draws,
         or of the need's first contact)."""
-        delay = self.row_rep_delay.get(row) if row is not None else None
-        if delay is None:
-            delay = float(self.need_attr.repeat_delay_seconds[need])
+        if row is None:
+            delay = float(self._need_rare["repeat_delay_seconds"][need])
+        else:
+            delay = self._rare(row, "repeat_delay_seconds")
         self._new_contact(need, KIND_REPEAT, t, delay)
+
+    def _rare(self, r: int, name: str) -> float:
+        """Attribute ``name`` of contact ``r``, read on a rare path (callback, redial, repeat): its
+        need's first contact's, or its generation's, or its own beyond the pre-drawn ones."""
+        gen = self.gen_of[r]
+        if gen < 0:
+            return float(self._need_rare[name][self.need_of[r]])
+        if gen < GENERATIONS:
+            a, i = self.later.get(self.need_of[r], gen)
+            return float(getattr(a, name)[i])
+        return float(getattr(self.late_attrs[r], name)[0])
 
     def _new_contact(self, need: int, kind: int, t: float, delay: float) -> None:
         """A contact created during the run: it rings after ``delay`` open-hours seconds."""
@@ -336,25 +348,29 @@ class ContactFlow:
         gen = self.n_gen[need]
         self.n_gen[need] = gen + 1
         r = len(self.status)
-        if self.g_attr is not None and gen < GENERATIONS:
-            a, at = self.g_attr, (need, gen)
+        if self.later is not None and gen < GENERATIONS:
+            a, at = self.later.get(need, gen)
         else:
             a, at = self._late_attributes(k), 0
+            self.late_attrs[r] = a
+            gen = GENERATIONS
         ivr = float(a.ivr_seconds[at])
         self.handle_row.append(float(a.handle_seconds[at]))
         self.patience_row.append(float(a.patience_seconds[at]))
         self.fcr_row.append(bool(a.fcr_ok[at]))
-        self.row_cb[r] = float(a.callback_u[at])
-        self.row_redial[r] = (float(a.redial_u[at]), float(a.redial_delay_seconds[at]))
-        self.row_rep_delay[r] = float(a.repeat_delay_seconds[at])
-        prio = int(self.n_prio[need])
-        self.dyn_rows.append((need, kind, k, prio, when, ivr))
+        self.gen_of.append(gen)
         self.need_of.append(need)
+        self.kind.append(kind)
         self.ktype.append(k)
-        self.prio.append(prio)
+        self.prio.append(int(self.n_prio[need]))
+        self.arrival.append(when)
+        self.ivr.append(ivr)
         self.qtime.append(when + ivr)
         self.status.append(NOT_QUEUED)
         self.answer.append(math.nan)
+        self.group_out.append(-1)
+        self.outcome.append(UNSERVED)
+        self.wait.append(math.nan)
         ev = Timeout(self.env, when + ivr - self.env.now, r)
         ev.callbacks.append(self._on_late_contact)
 
