@@ -328,7 +328,7 @@ SLICE = 1 << 18  # rows per slice when the records are built
 def _typed(code: str, values: np.ndarray) -> array:
     """A typed ``array`` holding ``values`` (one copy, no Python objects per element)."""
     out = array(code)
-    out.frombytes(np.ascontiguousarray(values, dtype=np.dtype(code)).tobytes())
+    out.frombytes(memoryview(np.ascontiguousarray(values, dtype=np.dtype(code))).cast("B"))
     return out
 
 

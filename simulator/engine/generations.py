@@ -29,8 +29,8 @@ from simulator.model.plan import EnginePlan
 
 # Attributes of a need's later contacts are pre-drawn for this many generations per need.
 GENERATIONS = 3
-CHUNK = 2048  # needs per cached chunk
-CACHE_CHUNKS = 48  # (chunk, generation) entries kept: at most ~8 MB
+CHUNK = 1024  # needs per cached chunk
+CACHE_CHUNKS = 512  # (chunk, generation) entries kept
 
 
 class LaterContacts:
