@@ -220,7 +220,11 @@ class CallCenterModel(ContactFlow):
                 ev.callbacks.append(self._on_close)
         feed_rows = self.queue_entry_rows
         feed_times = self.feed_times
-        self.enter_queue = single_queue(self) if self.single else self._enter_queue
+        finish = None
+        if self.single:
+            self.enter_queue, self._next_call, finish = single_queue(self)
+        else:
+            self.enter_queue = self._enter_queue
         on_feed = self._feeder(feed_rows, feed_times, self.enter_queue)
         if feed_rows:
             Timer(env, feed_times[0], 0, on_feed)
@@ -228,6 +232,8 @@ class CallCenterModel(ContactFlow):
             self._schedule_repeat(need, t)
         del self._pending_repeats
         env.run()
+        if finish is not None:
+            finish()
         return self._collect()
 
     def release(self) -> None:
