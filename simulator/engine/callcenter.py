@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from array import array
 from dataclasses import fields
+from types import SimpleNamespace
 
 import numpy as np
 import simpy
@@ -142,7 +143,7 @@ class CallCenterModel(ContactFlow):
         # Later contacts (repeats, redials) of a need: their attributes, computed on demand.
         self.later = LaterContacts(p, self._secondary, self.n_ktype) if self._makes_later_contacts() else None
         self.gen_of = array("b", [-1]) * rows  # -1: a need's first contact; g: its later contact of generation g
-        self.late_attrs: dict[int, ContactAttributes] = {}  # rows beyond the pre-drawn generations
+        self.late_attrs: dict[int, SimpleNamespace] = {}  # rare-path attributes of rows beyond the generations
         # Outputs filled during the run. An agent answering a call writes its answer time and
         # group: wait, handle, busy time, outcome and resolution follow from it and are derived in
         # ``_collect``. The rarer paths (abandonment, callbacks, outsourcing) write the others;
@@ -170,7 +171,7 @@ class CallCenterModel(ContactFlow):
         afresh (for inspection: the run reads them chunk by chunk)."""
         if self.later is None:
             return None
-        cols = [[self.later.get(c * CHUNK, g)[0] for g in range(GENERATIONS)]
+        cols = [[self.later.full(c, g) for g in range(GENERATIONS)]
                 for c in range(-(-self.n_needs // CHUNK))]
         return ContactAttributes(**{f.name: np.concatenate([np.stack([getattr(x, f.name) for x in row], axis=1)
                                                            for row in cols]) for f in fields(ContactAttributes)})
@@ -250,6 +251,11 @@ class CallCenterModel(ContactFlow):
         agree), the derived columns computed in place, slice by slice (bounded temporaries)."""
         rows = len(self.status)
         base = self.static_rows
+        # What only the run reads goes first, so that the new columns take its place.
+        if self.later is not None:
+            self.later.clear()
+        self.patience_row = self.gen_of = self.n_gen = self.late_attrs = self._need_rare = None
+        self.queue_entry_rows = self.feed_times = None
         f64 = np.float64
         answer = np.frombuffer(self.answer, f64)
         qtime = np.frombuffer(self.qtime, f64)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from array import array
 from heapq import heappush
+from types import SimpleNamespace
 from typing import Callable
 
 import numpy as np
@@ -49,6 +50,8 @@ from simulator.engine.timer import Timer
 from simulator.model.plan import EnginePlan
 
 INF = math.inf
+# The attributes of a contact read after it is created, on rare paths (``_rare``).
+_RARE = ("callback_u", "redial_u", "redial_delay_seconds", "repeat_delay_seconds")
 GROUP_BITS = 64  # completion events carry contact * 64 + group
 
 
@@ -78,7 +81,7 @@ class ContactFlow:
     group_out: array
     outcome: array
     wait: array
-    late_attrs: dict[int, ContactAttributes]  # attributes of the rows beyond the pre-drawn generations
+    late_attrs: dict[int, SimpleNamespace]  # rare-path attributes of the rows beyond the pre-drawn generations
     # per need: the first contact's attributes read on rare paths, and the later contacts' (None: none)
     _need_rare: dict[str, np.ndarray]
     later: LaterContacts | None
@@ -340,7 +343,7 @@ class ContactFlow:
         if gen < GENERATIONS:
             a, i = self.later.get(self.need_of[r], gen)
             return float(getattr(a, name)[i])
-        return float(getattr(self.late_attrs[r], name)[0])
+        return getattr(self.late_attrs[r], name)[0]
 
     def _new_contact(self, need: int, kind: int, t: float, delay: float) -> None:
         """A contact created during the run: it rings after ``delay`` open-hours seconds."""
@@ -359,7 +362,7 @@ class ContactFlow:
             a, at = self.later.get(need, gen)
         else:
             a, at = self._late_attributes(k), 0
-            self.late_attrs[r] = a
+            self.late_attrs[r] = SimpleNamespace(**{name: (float(getattr(a, name)[0]),) for name in _RARE})
             gen = GENERATIONS
         ivr = float(a.ivr_seconds[at])
         self.handle_row.append(float(a.handle_seconds[at]))

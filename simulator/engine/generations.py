@@ -21,6 +21,7 @@ full block, element for element (the inverse CDFs are element-wise).
 from __future__ import annotations
 
 from collections import OrderedDict
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -47,25 +48,33 @@ class LaterContacts:
         bitgen.advance(len(SECONDARY_ROWS) * self.n * GENERATIONS)  # as if the block had been drawn
         # Repeats go through the IVR like first calls, so the IVR's handle-time factor applies.
         self._factor = np.array([plan.handle_factor * t.remaining_handle_factor for t in plan.types])
-        self._cache: OrderedDict[tuple[int, int], ContactAttributes] = OrderedDict()
+        self._cache: OrderedDict[tuple[int, int], SimpleNamespace] = OrderedDict()
+        self.names = attribute_names(plan)
         self.computed = 0  # chunks computed (misses), for benchmarks
 
-    def get(self, need: int, gen: int) -> tuple[ContactAttributes, int]:
-        """The attribute columns holding (``need``, ``gen``) and its index in them."""
+    def get(self, need: int, gen: int) -> tuple[SimpleNamespace, int]:
+        """The attribute columns holding (``need``, ``gen``) and its index in them (the columns of
+        ``ContactAttributes`` the plan reads, by the same names)."""
         c, i = divmod(need, CHUNK)
         key = (c, gen)
         cache = self._cache
         attrs = cache.get(key)
         if attrs is None:
-            attrs = cache[key] = self._compute(c, gen)
+            self.computed += 1
+            a = self.full(c, gen)
+            attrs = cache[key] = SimpleNamespace(**{name: np.ascontiguousarray(getattr(a, name)) for name in self.names})
             if len(cache) > CACHE_CHUNKS:
                 cache.popitem(last=False)
         else:
             cache.move_to_end(key)
         return attrs, i
 
-    def _compute(self, c: int, gen: int) -> ContactAttributes:
-        self.computed += 1
+    def clear(self) -> None:
+        """Drop the cached chunks (the run is over)."""
+        self._cache.clear()
+
+    def full(self, c: int, gen: int) -> ContactAttributes:
+        """Every attribute of chunk ``c``'s contacts of generation ``gen``."""
         a, b = c * CHUNK, min((c + 1) * CHUNK, self.n)
         G, n = GENERATIONS, self.n
         u = {}
@@ -77,3 +86,13 @@ class LaterContacts:
             u[name] = np.random.Generator(bg).random((b - a) * G)[gen::G]
         k = self.ktype[a:b]
         return contact_attributes(self.plan, k, ContactUniforms(**u), (self._factor[k],))
+
+
+def attribute_names(plan: EnginePlan) -> tuple[str, ...]:
+    """The attributes of a contact created during the run that ``plan`` can read."""
+    names = ["ivr_seconds", "handle_seconds", "patience_seconds", "fcr_ok", "repeat_delay_seconds"]
+    if plan.callback is not None:
+        names.append("callback_u")
+    if plan.redial_probability > 0:
+        names += ["redial_u", "redial_delay_seconds"]
+    return tuple(names)
