@@ -74,6 +74,7 @@ class CallCenterModel(ContactFlow):
         self._connect_rng = streams["callback_connect"]
         self.week_shift = week_shift_scalar(plan)  # None unless some weekday is closed
         self._stream_states = {name: g.bit_generator.state for name, g in streams.items()}
+        self.closure_lists: list[list] = []
 
     # ------------------------------------------------------------------ set-up (vectorised)
     def _build_contacts(self) -> None:
@@ -243,6 +244,8 @@ class CallCenterModel(ContactFlow):
         env = self.__dict__.get("env")
         if env is not None:
             env.__dict__.clear()  # SimPy binds its event factories to the environment: a cycle
+        for lst in self.__dict__.get("closure_lists", ()):
+            lst.clear()
         self.__dict__.clear()
 
     # ------------------------------------------------------------------ output

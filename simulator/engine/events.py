@@ -64,6 +64,9 @@ class ContactFlow:
     routes: RoutingTables
     enter_queue: Callable[[int], None]
     week_shift: Callable[[float, float], float] | None  # the opening-hours clock when some weekday is closed
+    # lists that closures over the state hold and that hold those closures (reference cycles):
+    # emptied when the model is released
+    closure_lists: list[list]
     # per row: typed arrays (``array.array``), appended to as contacts are created
     need_of: array
     kind: array
@@ -113,6 +116,7 @@ class ContactFlow:
                 heappush(heap, (now + (times[pos] - now), NORMAL, next(eid), ev))
 
         callbacks.append(on_feed)
+        self.closure_lists.append(callbacks)  # a cycle (on_feed -> callbacks -> on_feed) the model breaks
         return on_feed
 
     # ------------------------------------------------------------------ queue entry

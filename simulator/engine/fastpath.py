@@ -145,4 +145,5 @@ def single_queue(model: "CallCenterModel") -> tuple[Callable[[int], None], Calla
                 abandon(r, t)
 
     done_callbacks.append(on_done)
+    model.closure_lists += [done_callbacks, spare]
     return enter_queue, next_call, finish if lazy else (lambda: None)
