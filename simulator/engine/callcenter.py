@@ -23,6 +23,7 @@ import math
 from array import array
 from dataclasses import fields
 from types import SimpleNamespace
+from typing import Callable
 
 import numpy as np
 import simpy
@@ -62,11 +63,14 @@ class CallCenterModel(ContactFlow):
     """One replication of one scenario. ``run()`` returns the per-contact records.
 
     ``fast_path=False`` runs the general handlers even where the single-queue fast path applies
-    (the two give identical records; the flag exists to test that).
+    (the two give identical records; the flag exists to test that). ``on_day`` (progress of a long
+    replication) is called with ``d`` as simulated day ``d`` >= 1 begins; it must not print.
     """
 
-    def __init__(self, plan: EnginePlan, streams: dict[str, np.random.Generator], fast_path: bool = True) -> None:
+    def __init__(self, plan: EnginePlan, streams: dict[str, np.random.Generator], fast_path: bool = True,
+                 on_day: Callable[[int], None] | None = None) -> None:
         self.plan = plan
+        self.on_day = on_day
         self.streams = streams
         self.fast_path = fast_path
         self.env = simpy.Environment()
@@ -364,9 +368,11 @@ def _scatter(column: np.ndarray, values: dict) -> None:
         column[np.fromiter(values.keys(), np.int64, len(values))] = list(values.values())
 
 
-def simulate_replication(plan: EnginePlan, streams: dict[str, np.random.Generator]) -> Records:
-    """Run one replication and return its per-contact records; the model is freed as it returns."""
-    model = CallCenterModel(plan, streams)
+def simulate_replication(plan: EnginePlan, streams: dict[str, np.random.Generator],
+                         on_day: Callable[[int], None] | None = None) -> Records:
+    """Run one replication and return its per-contact records; the model is freed as it returns.
+    ``on_day(d)`` is called as simulated day ``d`` >= 1 begins (progress of a long replication)."""
+    model = CallCenterModel(plan, streams, on_day=on_day)
     try:
         return model.run()
     finally:

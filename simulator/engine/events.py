@@ -67,6 +67,7 @@ class ContactFlow:
     # lists that closures over the state hold and that hold those closures (reference cycles):
     # emptied when the model is released
     closure_lists: list[list]
+    on_day: Callable[[int], None] | None  # progress hook: called with d at the start of day d >= 1
     # per row: typed arrays (``array.array``), appended to as contacts are created
     need_of: array
     kind: array
@@ -293,6 +294,8 @@ class ContactFlow:
     # ------------------------------------------------------------------ staffing
     def _on_interval(self, ev: Timeout) -> None:
         d, j = ev._value
+        if j == 0 and d > 0 and self.on_day is not None:
+            self.on_day(d)  # d simulated days are behind us
         self.closing = False
         staffing = self.plan.staffing
         if staffing.ndim == 3:  # per weekday

@@ -130,10 +130,12 @@ def _hhmm(seconds: float) -> str:
     return f"{s // 3600:02d}:{(s % 3600) // 60:02d}"
 
 
-def run_replication(scenario: Scenario, plan: EnginePlan, seed: int, replication: int) -> ReplicationResult:
-    """One replication: simulate, then KPIs and costs of its records."""
+def run_replication(scenario: Scenario, plan: EnginePlan, seed: int, replication: int,
+                    on_day: Callable[[int], None] | None = None) -> ReplicationResult:
+    """One replication: simulate, then KPIs and costs of its records (``on_day``: the engine's
+    per-simulated-day progress hook)."""
     streams = replication_streams(seed, replication)
-    records = simulate_replication(plan, streams)
+    records = simulate_replication(plan, streams, on_day)
     kpis = replication_kpis(records, plan)
     costs = replication_costs(records, plan, cost_inputs(scenario))
     volumes = usage_volumes(records, plan)
