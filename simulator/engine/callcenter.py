@@ -113,31 +113,40 @@ class CallCenterModel(ContactFlow):
         cont = fc.contained[call_idx]
         outcome[m_s:][cont] = CONTAINED
         self.static_resolved = np.concatenate([fc.session_resolved[need[:m_s]], fc.contained_resolved[call_idx]])
-        arrival = np.concatenate([t_need[need[:m_s]], fc.call_s[call_idx]])
-        ivr = np.full(rows, np.nan)
-        ivr[m_s:] = a.ivr_seconds[call_idx]
         self._pending_repeats = list(zip(fc.leak_repeat_s.tolist(), fc.leak_needs.tolist()))
 
         # Per-contact state, as typed arrays (``array``: compact, growable as contacts are created
-        # during the run, and read as numpy without a copy when the records are built).
+        # during the run, and read as numpy without a copy when the records are built). Each
+        # numpy source is dropped once copied: a month of calls holds few columns twice.
+        self.arrival = _typed("d", np.concatenate([t_need[need[:m_s]], fc.call_s[call_idx]]))
+        del t_need
+        ivr = np.full(rows, np.nan)
+        ivr[m_s:] = a.ivr_seconds[call_idx]
+        self.ivr = _typed("d", ivr)
+        del ivr
         q_rows = m_s + np.flatnonzero(~cont)
+        del cont
         qtime = np.zeros(rows)
         qtime[m_s:] = fc.call_s[call_idx] + a.ivr_seconds[call_idx]
-        self.queue_entry_rows = _typed("q", q_rows[np.argsort(qtime[q_rows], kind="stable")])
-        self.feed_times = _typed("d", qtime[np.asarray(self.queue_entry_rows)])
+        del ss_idx, bot_idx, call_idx
+        q_rows = q_rows[np.argsort(qtime[q_rows], kind="stable")]
+        self.feed_times = _typed("d", qtime[q_rows])
+        self.queue_entry_rows = _typed("q", q_rows)
+        del q_rows
+        self.qtime = _typed("d", qtime)
+        del qtime
         self.need_of = _typed("q", need)
         self.kind = _typed("b", kind)
+        del kind
         self.ktype = _typed("h", ktype[need])
         self.prio = _typed("b", fc.priority[need])
-        self.arrival = _typed("d", arrival)
-        self.ivr = _typed("d", ivr)
-        self.qtime = _typed("d", qtime)
         self.status = array("b", bytes(rows))  # NOT_QUEUED
         # The attributes every queued contact reads, per row (a row's need's for the rows drawn
         # up front; contacts created during the run append their own).
         self.handle_row = _typed("d", a.handle_seconds[need])
         self.patience_row = _typed("d", a.patience_seconds[need])
         self.fcr_row = _typed("b", a.fcr_ok[need])
+        del need
         # Attributes of the need read on rarer paths (callbacks, redials, repeats): numpy arrays,
         # read one scalar at a time, only those the plan uses.
         self._need_rare = _rare_attributes(p, a)
