@@ -125,7 +125,7 @@ def run_lean(agents: int, erlangs: float, hours: float, seed: int) -> dict:
 def child_cpu(cmd: list[str]) -> float:
     """CPU seconds (user + system) of ``cmd`` run to completion in a fresh process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
