@@ -42,7 +42,6 @@ from simulator.engine.callcenter import simulate_replication
 from simulator.core.erlang import erlang_a_metrics
 from simulator.analysis.kpis import replication_kpis
 from simulator.model.build import build_plan, cost_inputs
-from simulator.engine.records import ABANDONED, ANSWERED
 from simulator.model.scenario import parse_scenario
 from simulator.model.streams import replication_streams
 

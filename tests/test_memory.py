@@ -14,8 +14,8 @@ from array import array
 import numpy as np
 import pytest
 import simpy
-
 from conftest import minimal_dict, single_queue_dict
+
 from simulator.engine.callcenter import CallCenterModel, simulate_replication
 from simulator.engine.records import COLUMNS
 from simulator.model.build import build_plan

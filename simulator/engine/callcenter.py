@@ -32,17 +32,15 @@ import simpy
 from simpy.events import Timeout
 
 from simulator.engine.clock import week_shift_scalar
+from simulator.engine.collect import build_records
 from simulator.engine.contacts import ContactAttributes, draw_needs
 from simulator.engine.events import ContactFlow
 from simulator.engine.fastpath import single_queue
 from simulator.engine.generations import CHUNK, GENERATIONS, LaterContacts
 from simulator.engine.needs import first_contacts
 from simulator.engine.records import (
-    ANSWERED,
     BOT_HANDOFF,
     BOT_RESOLVED,
-    CALLBACK_ANSWERED,
-    CALLBACK_FAILED,
     CONTAINED,
     KIND_BOT_FAILED_CALL,
     KIND_BOT_HANDOFF_CALL,
@@ -50,14 +48,15 @@ from simulator.engine.records import (
     KIND_CALL,
     KIND_SS_FAILED_CALL,
     KIND_SS_SESSION,
-    OUTSOURCED,
     SS_FAILED,
     SS_RESOLVED,
-    UNSERVED,
     Records,
 )
-from simulator.engine.routing import CB_WAITING, NOT_QUEUED, WAITING, empty_queues, routing_tables
-from simulator.engine.timer import Timer
+from simulator.engine.routing import (
+    empty_queues,
+    routing_tables,
+)
+from simulator.engine.timer import Timer, arrivals_callback
 from simulator.model.plan import EnginePlan
 
 
@@ -242,7 +241,7 @@ class CallCenterModel(ContactFlow):
             self.enter_queue, self._next_call, finish = single_queue(self)
         else:
             self.enter_queue = self._enter_queue
-        on_feed = self._feeder(feed_rows, feed_times, self.enter_queue)
+        on_feed = arrivals_callback(env, feed_rows, feed_times, self.enter_queue, self.closure_lists)
         if feed_rows:
             Timer(env, feed_times[0], 0, on_feed)
         for t, need in self._pending_repeats:
@@ -265,94 +264,12 @@ class CallCenterModel(ContactFlow):
 
     # ------------------------------------------------------------------ output
     def _collect(self) -> Records:
-        """The records: the per-contact arrays read as numpy columns (no copy where the types
-        agree), the derived columns computed in place, slice by slice (bounded temporaries)."""
-        rows = len(self.status)
-        base = self.static_rows
-        # What only the run reads goes first, so that the new columns take its place.
+        """The records (``collect.build_records``), once what only the run reads is dropped."""
         if self.later is not None:
             self.later.clear()
         self.patience_row = self.gen_of = self.n_gen = self.late_attrs = self._need_rare = None
         self.queue_entry_rows = self.feed_times = None
-        f64 = np.float64
-        answer = np.frombuffer(self.answer, f64)
-        qtime = np.frombuffer(self.qtime, f64)
-        handle = np.frombuffer(self.handle_row, f64)  # becomes the handle_s column
-        fcr = np.frombuffer(self.fcr_row, np.int8)
-        status = np.frombuffer(self.status, np.int8)
-        outcome = np.frombuffer(self.outcome, np.int8)
-        wait = np.frombuffer(self.wait, f64)
-        group = np.frombuffer(self.group_out, np.int16)
-        ctype = np.frombuffer(self.ktype, np.int16)
-        resolved = np.zeros(rows, dtype=bool)
-        resolved[:base] = self.static_resolved
-        busy = np.zeros(rows)
-        factor = self.routes.factor
-        G, K = factor.shape
-        flat_factor = np.where(np.isnan(factor), 0.0, factor).ravel()
-        _scatter(busy, self.busy)
-        for lo in range(0, rows, SLICE):
-            sl = slice(lo, min(lo + SLICE, rows))
-            oc, ans = outcome[sl], answer[sl]
-            # Answered by an agent: only the answer time and group were written. The rest is
-            # computed with the same float operations on the same numbers as writing it in the
-            # run would, so it is bit for bit the same.
-            by_agent = ~np.isnan(ans) & (oc != OUTSOURCED) & (oc != CALLBACK_ANSWERED)
-            g = group[sl]
-            if self.single:
-                g[by_agent] = 0
-            h = handle[sl]
-            fac = flat_factor[np.where(by_agent, g, 0).astype(np.int64) * K + ctype[sl]]
-            h_agent = h * fac
-            served = by_agent | (oc == OUTSOURCED) | (oc == CALLBACK_ANSWERED)
-            # Every served contact reached its end (the run goes on until no event is left), where
-            # it resolved the need or sent a repeat.
-            resolved[sl][served] = fcr[sl][served].astype(bool)
-            oc[by_agent] = ANSWERED
-            wait[sl][by_agent] = ans[by_agent] - qtime[sl][by_agent]
-            busy[sl][by_agent] = h_agent[by_agent]
-            h[:] = np.where(by_agent, h_agent, np.nan)
-            # Still waiting when everything else has finished: offered, never answered.
-            st = status[sl]
-            at_end = (st == WAITING) | (st == CB_WAITING)
-            if at_end.any():
-                cb = np.zeros(len(st), dtype=bool)
-                idx = np.flatnonzero(at_end) + lo
-                cb[at_end] = [self.cb_accepted.get(int(r), False) for r in idx]
-                oc[at_end] = np.where(cb[at_end], CALLBACK_FAILED, UNSERVED)
-            q = qtime[sl]
-            q[(oc == CONTAINED) | (oc == SS_RESOLVED) | (oc == SS_FAILED) | (oc == BOT_RESOLVED)
-              | (oc == BOT_HANDOFF)] = np.nan
-        _scatter(handle, self.handle_out)
-        outbound = np.zeros(rows)
-        _scatter(outbound, self.outbound)
-        callback = np.zeros(rows, dtype=bool)
-        _scatter(callback, self.cb_accepted)
-        attempts = np.zeros(rows, dtype=np.int16)
-        _scatter(attempts, self.attempts)
-        return Records(
-            need=np.frombuffer(self.need_of, np.int64),
-            kind=np.frombuffer(self.kind, np.int8),
-            ctype=ctype,
-            priority=np.frombuffer(self.prio, np.int8),
-            arrival_s=np.frombuffer(self.arrival, f64),
-            ivr_s=np.frombuffer(self.ivr, f64),
-            queue_s=qtime,
-            wait_s=wait,
-            answer_s=answer,
-            handle_s=handle,
-            group=group,
-            outcome=outcome,
-            resolved=resolved,
-            callback=callback,
-            attempts=attempts,
-            outbound_s=outbound,
-            busy_s=busy,
-            n_needs=self.n_needs,
-        )
-
-
-SLICE = 1 << 18  # rows per slice when the records are built
+        return build_records(self)
 
 
 def _typed(code: str, values: np.ndarray) -> array:
@@ -371,12 +288,6 @@ def _rare_attributes(plan: EnginePlan, a: ContactAttributes) -> dict[str, np.nda
         keep["redial_u"] = a.redial_u
         keep["redial_delay_seconds"] = a.redial_delay_seconds
     return keep
-
-
-def _scatter(column: np.ndarray, values: dict) -> None:
-    """Write the sparse ``row -> value`` outputs of the run into a records column."""
-    if values:
-        column[np.fromiter(values.keys(), np.int64, len(values))] = list(values.values())
 
 
 def simulate_replication(plan: EnginePlan, streams: dict[str, np.random.Generator],
@@ -404,9 +315,9 @@ def fixed_mmap_threshold() -> None:
     """
     if _MMAP_FIXED or not sys.platform.startswith("linux"):
         return
-    _MMAP_FIXED.append(True)
     try:
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
+        _MMAP_FIXED.append(libc)  # kept: the library object is cyclic, not garbage
     except (OSError, AttributeError):
-        pass
+        _MMAP_FIXED.append(None)

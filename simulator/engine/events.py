@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import math
 from array import array
-from heapq import heappush
 from types import SimpleNamespace
 from typing import Callable
 
 import numpy as np
 import simpy
-from simpy.events import NORMAL, Event, Timeout
+from simpy.events import Event, Timeout
 
 from simulator.engine.clock import business_shift_scalar
-from simulator.engine.contacts import ContactAttributes, contact_attributes, secondary_uniforms
+from simulator.engine.contacts import (
+    ContactAttributes,
+    contact_attributes,
+    secondary_uniforms,
+)
 from simulator.engine.generations import GENERATIONS, LaterContacts
 from simulator.engine.records import (
     ABANDONED,
@@ -92,33 +95,6 @@ class ContactFlow:
     n_gen: array
     n_ktype: np.ndarray
     n_prio: np.ndarray
-
-    # ------------------------------------------------------------------ arrivals
-    def _feeder(self, rows: array, times: array, enter):  # noqa: ANN001, ANN202
-        """The arrivals callback: one event per distinct queue-entry time, whose value is the
-        position in ``rows`` (sorted by entry time) of the first call it brings in; ``enter``
-        puts a call in the queue. The one event is reused: once processed, it is pushed back on
-        SimPy's queue (as ``Environment.schedule`` does) for the next entry time."""
-        env = self.env
-        heap, eid = env._queue, env._eid
-        n = len(rows)
-        callbacks: list = []
-
-        def on_feed(ev: Event) -> None:
-            pos = ev._value
-            now = env._now
-            # Several queue entries may share an instant; take them all, then schedule the next.
-            while pos < n and times[pos] <= now:
-                enter(rows[pos])
-                pos += 1
-            if pos < n:
-                ev._value = pos
-                ev.callbacks = callbacks
-                heappush(heap, (now + (times[pos] - now), NORMAL, next(eid), ev))
-
-        callbacks.append(on_feed)
-        self.closure_lists.append(callbacks)  # a cycle (on_feed -> callbacks -> on_feed) the model breaks
-        return on_feed
 
     # ------------------------------------------------------------------ queue entry
     def _enter_queue(self, r: int) -> None:

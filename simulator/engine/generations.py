@@ -25,7 +25,12 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from simulator.engine.contacts import SECONDARY_ROWS, ContactAttributes, ContactUniforms, contact_attributes
+from simulator.engine.contacts import (
+    SECONDARY_ROWS,
+    ContactAttributes,
+    ContactUniforms,
+    contact_attributes,
+)
 from simulator.model.plan import EnginePlan
 
 # Attributes of a need's later contacts are pre-drawn for this many generations per need.
