@@ -371,3 +371,19 @@ def test_a_callback_retry_keeps_the_callers_place_in_the_queue():
     order = np.argsort(recs.answer_s[served], kind="stable")
     entered = recs.queue_s[served][order]
     assert np.all(np.diff(entered) >= 0), "a retried callback lost its place to callers who queued after it"
+
+
+def test_on_day_hook_reports_each_simulated_day_and_changes_nothing():
+    from simulator.engine.callcenter import simulate_replication
+    from simulator.engine.records import COLUMNS
+    from simulator.model.build import build_plan
+    from simulator.model.scenario import parse_scenario
+    from simulator.model.streams import replication_streams
+
+    plan = build_plan(parse_scenario(single_queue_dict(calls_per_day=300, handle=CONST100, agents=3, days=4)))
+    days: list[int] = []
+    with_hook = simulate_replication(plan, replication_streams(1, 0), on_day=days.append)
+    without = simulate_replication(plan, replication_streams(1, 0))
+    assert days == [1, 2, 3]
+    for name in COLUMNS:
+        assert np.array_equal(getattr(with_hook, name), getattr(without, name), equal_nan=name.endswith("_s")), name

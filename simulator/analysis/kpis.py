@@ -158,13 +158,22 @@ def _busy_by_interval(r: Records, starts: np.ndarray, length: float) -> np.ndarr
     count). Each interval has its own end: the last interval of a day ends at close, not at the
     next morning's first start."""
     s, e = busy_spans(r)
+    n = len(s)
     times = np.concatenate([s, e])
-    steps = np.concatenate([np.ones(len(s)), -np.ones(len(e))])
+    del s, e  # a month of calls: keep the temporaries few (the same numbers as one expression)
     order = np.argsort(times, kind="stable")
-    times, steps = times[order], steps[order]
-    level = np.cumsum(steps)
+    times = times[order]
+    # The busy-agent count after each time: +1 at a start, -1 at an end (integers, exact).
+    level = np.where(order < n, np.int32(1), np.int32(-1))
+    del order
+    np.cumsum(level, out=level)
     # area under the step function up to each time
-    area = np.concatenate([[0.0], np.cumsum(level[:-1] * np.diff(times))]) if len(times) else np.zeros(0)
+    area = np.zeros(len(times))
+    if len(times):
+        d = np.diff(times)
+        d *= level[:-1]
+        np.cumsum(d, out=area[1:])
+        del d
 
     def area_at(t: np.ndarray) -> np.ndarray:
         if len(times) == 0:
@@ -182,6 +191,8 @@ def interval_table(records: Records, plan: EnginePlan) -> pd.DataFrame:
     """Per-interval statistics for one replication, one row per (day, interval)."""
     r = measured(records, plan)
     n_int, L = plan.intervals_per_day, plan.interval_seconds
+    starts = (np.arange(plan.days)[:, None] * 86400.0 + plan.open_seconds + np.arange(n_int)[None, :] * L).ravel()
+    busy = _busy_by_interval(r, starts, L)  # first: its temporaries and the ones below never coexist
     offered_mask = ~np.isnan(r.queue_s)
     q = r.queue_s[offered_mask]
     day, j = interval_of_day(q, plan)
@@ -196,8 +207,6 @@ def interval_table(records: Records, plan: EnginePlan) -> pd.DataFrame:
     within_n = np.bincount(cell, weights=within, minlength=size)
     aband_n = np.bincount(cell, weights=out == ABANDONED, minlength=size)
     wait_sum = np.bincount(cell, weights=np.where(answered, wait, 0.0), minlength=size)
-    starts = (np.arange(plan.days)[:, None] * 86400.0 + plan.open_seconds + np.arange(n_int)[None, :] * L).ravel()
-    busy = _busy_by_interval(r, starts, L)
     staffed = staffed_seconds_per_interval(plan).ravel()
     agents = np.tile(plan.staffing.sum(axis=0), plan.days) if plan.staffing.ndim == 2 else plan.by_day().sum(axis=1).ravel()
     with np.errstate(invalid="ignore", divide="ignore"):

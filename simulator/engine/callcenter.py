@@ -19,24 +19,29 @@ Design, and why:
 
 from __future__ import annotations
 
+import ctypes
 import math
+import sys
+from array import array
 from collections import deque
+from dataclasses import fields
+from types import SimpleNamespace
+from typing import Callable
 
 import numpy as np
 import simpy
 from simpy.events import Timeout
 
 from simulator.engine.clock import week_shift_scalar
-from simulator.engine.contacts import ContactAttributes, contact_attributes, draw_needs, secondary_uniforms
-from simulator.engine.events import GENERATIONS, ContactFlow
+from simulator.engine.collect import build_records
+from simulator.engine.contacts import ContactAttributes, draw_needs
+from simulator.engine.events import ContactFlow
 from simulator.engine.fastpath import single_queue
+from simulator.engine.generations import CHUNK, GENERATIONS, LaterContacts
 from simulator.engine.needs import first_contacts
 from simulator.engine.records import (
-    ANSWERED,
     BOT_HANDOFF,
     BOT_RESOLVED,
-    CALLBACK_ANSWERED,
-    CALLBACK_FAILED,
     CONTAINED,
     KIND_BOT_FAILED_CALL,
     KIND_BOT_HANDOFF_CALL,
@@ -44,14 +49,15 @@ from simulator.engine.records import (
     KIND_CALL,
     KIND_SS_FAILED_CALL,
     KIND_SS_SESSION,
-    OUTSOURCED,
     SS_FAILED,
     SS_RESOLVED,
-    UNSERVED,
     Records,
 )
-from simulator.engine.routing import CB_WAITING, NOT_QUEUED, WAITING, empty_queues, routing_tables
-from simulator.engine.timer import Timer
+from simulator.engine.routing import (
+    empty_queues,
+    routing_tables,
+)
+from simulator.engine.timer import Timer, arrivals_callback
 from simulator.model.plan import EnginePlan
 
 
@@ -59,17 +65,22 @@ class CallCenterModel(ContactFlow):
     """One replication of one scenario. ``run()`` returns the per-contact records.
 
     ``fast_path=False`` runs the general handlers even where the single-queue fast path applies
-    (the two give identical records; the flag exists to test that).
+    (the two give identical records; the flag exists to test that). ``on_day`` (progress of a long
+    replication) is called with ``d`` as simulated day ``d`` >= 1 begins; it must not print.
     """
 
-    def __init__(self, plan: EnginePlan, streams: dict[str, np.random.Generator], fast_path: bool = True) -> None:
+    def __init__(self, plan: EnginePlan, streams: dict[str, np.random.Generator], fast_path: bool = True,
+                 on_day: Callable[[int], None] | None = None) -> None:
         self.plan = plan
+        self.on_day = on_day
         self.streams = streams
         self.fast_path = fast_path
         self.env = simpy.Environment()
         self._secondary = streams["secondary"]
         self._connect_rng = streams["callback_connect"]
         self.week_shift = week_shift_scalar(plan)  # None unless some weekday is closed
+        self._stream_states = {name: g.bit_generator.state for name, g in streams.items()}
+        self.closure_lists: list[list] = []
 
     # ------------------------------------------------------------------ set-up (vectorised)
     def _build_contacts(self) -> None:
@@ -78,107 +89,119 @@ class CallCenterModel(ContactFlow):
         fc = first_contacts(p, needs)
         n = len(needs)
         ktype, t_need, a = needs.ctype, needs.arrival_s, fc.attributes
+        del needs  # the draws are spent: only their consequences (``fc``) are kept
 
         # Self-service sessions and bot conversations are contacts of their own (rows), resolved
         # or not, ahead of the calls.
         ss_idx = np.flatnonzero(fc.ss_session)
         bot_idx = np.flatnonzero(fc.bot_session)
         call_idx = np.flatnonzero(fc.is_call)
-        m_ss, m_s, m_call = len(ss_idx), len(ss_idx) + len(bot_idx), len(call_idx)
-        rows = m_s + m_call
+        m_ss, m_s = len(ss_idx), len(ss_idx) + len(bot_idx)
+        rows = m_s + len(call_idx)
         self.n_needs = n
-        R = self.rec = Records.empty(rows)
-        R.need[:m_ss] = ss_idx
-        R.kind[:m_ss] = KIND_SS_SESSION
-        R.outcome[:m_ss] = np.where(fc.ss_resolved[ss_idx], SS_RESOLVED, SS_FAILED)
-        R.need[m_ss:m_s] = bot_idx
-        R.kind[m_ss:m_s] = KIND_BOT_SESSION
-        R.outcome[m_ss:m_s] = np.where(fc.bot_resolved[bot_idx], BOT_RESOLVED, BOT_HANDOFF)
-        sessions = R.need[:m_s]
-        R.ctype[:m_s] = ktype[sessions]
-        R.priority[:m_s] = fc.priority[sessions]
-        R.arrival_s[:m_s] = t_need[sessions]
-        R.resolved[:m_s] = fc.session_resolved[sessions]
-        R.need[m_s:] = call_idx
-        R.kind[m_s:] = np.select(
+        self.static_rows = rows
+        need = np.concatenate([ss_idx, bot_idx, call_idx])
+        kind = np.empty(rows, dtype=np.int8)
+        kind[:m_ss] = KIND_SS_SESSION
+        kind[m_ss:m_s] = KIND_BOT_SESSION
+        kind[m_s:] = np.select(
             [fc.ss_failed[call_idx], fc.bot_handoff[call_idx], fc.bot_failed[call_idx]],
             [KIND_SS_FAILED_CALL, KIND_BOT_HANDOFF_CALL, KIND_BOT_FAILED_CALL],
             KIND_CALL,
         )
-        R.ctype[m_s:] = ktype[call_idx]
-        R.priority[m_s:] = fc.priority[call_idx]
-        R.arrival_s[m_s:] = fc.call_s[call_idx]
-        R.ivr_s[m_s:] = a.ivr_seconds[call_idx]
+        outcome = np.zeros(rows, dtype=np.int8)
+        outcome[:m_ss] = np.where(fc.ss_resolved[ss_idx], SS_RESOLVED, SS_FAILED)
+        outcome[m_ss:m_s] = np.where(fc.bot_resolved[bot_idx], BOT_RESOLVED, BOT_HANDOFF)
         cont = fc.contained[call_idx]
-        R.outcome[m_s:][cont] = CONTAINED
-        R.resolved[m_s:] = fc.contained_resolved[call_idx]
+        outcome[m_s:][cont] = CONTAINED
+        self.static_resolved = np.concatenate([fc.session_resolved[need[:m_s]], fc.contained_resolved[call_idx]])
         self._pending_repeats = list(zip(fc.leak_repeat_s.tolist(), fc.leak_needs.tolist()))
 
-        # Per-contact engine state, as flat Python lists (fast scalar access in callbacks).
+        # Per-contact state, as typed arrays (``array``: compact, growable as contacts are created
+        # during the run, and read as numpy without a copy when the records are built). Each
+        # numpy source is dropped once copied: a month of calls holds few columns twice.
+        self.arrival = _typed("d", np.concatenate([t_need[need[:m_s]], fc.call_s[call_idx]]))
+        del t_need
+        ivr = np.full(rows, np.nan)
+        ivr[m_s:] = a.ivr_seconds[call_idx]
+        self.ivr = _typed("d", ivr)
+        del ivr
         q_rows = m_s + np.flatnonzero(~cont)
-        qtime = (fc.call_s + a.ivr_seconds)[call_idx]
-        self.queue_entry_rows = q_rows[np.argsort(qtime[~cont], kind="stable")]
-        self.need_of = R.need.tolist()
-        self.ktype = R.ctype.tolist()
-        self.prio = R.priority.tolist()
-        qtime_rows = np.zeros(rows)
-        qtime_rows[m_s:] = qtime
-        self.static_qtime = qtime_rows
-        self.qtime = qtime_rows.tolist()
-        self.feed_times = qtime_rows[self.queue_entry_rows].tolist()
-        self.status = [NOT_QUEUED] * rows
+        del cont
+        qtime = np.zeros(rows)
+        qtime[m_s:] = fc.call_s[call_idx] + a.ivr_seconds[call_idx]
+        del ss_idx, bot_idx, call_idx
+        q_rows = q_rows[np.argsort(qtime[q_rows], kind="stable")]
+        self.feed_times = _typed("d", qtime[q_rows])
+        self.queue_entry_rows = _typed("q", q_rows)
+        del q_rows
+        self.qtime = _typed("d", qtime)
+        del qtime
+        self.need_of = _typed("q", need)
+        self.kind = _typed("b", kind)
+        del kind
+        self.ktype = _typed("h", ktype[need])
+        self.prio = _typed("b", fc.priority[need])
+        self.status = array("b", bytes(rows))  # NOT_QUEUED
         # The attributes every queued contact reads, per row (a row's need's for the rows drawn
         # up front; contacts created during the run append their own).
-        self.static_handle = a.handle_seconds[R.need]
-        self.static_fcr = a.fcr_ok[R.need]
-        self.handle_row = self.static_handle.tolist()
-        self.patience_row = a.patience_seconds[R.need].tolist()
-        self.fcr_row = self.static_fcr.tolist()
+        self.handle_row = _typed("d", a.handle_seconds[need])
+        self.patience_row = _typed("d", a.patience_seconds[need])
+        self.fcr_row = _typed("b", a.fcr_ok[need])
+        del need
         # Attributes of the need read on rarer paths (callbacks, redials, repeats): numpy arrays,
-        # read one scalar at a time, rather than lists that cost more to build than to read.
-        self.need_attr = a
-        self.n_ktype = ktype
-        self.n_prio = fc.priority
-        self.n_gen = [0] * n
-        self.g_attr = self._draw_generations(ktype)
-        # Row-level overrides of those for contacts created during the run (repeats, redials).
-        self.row_cb: dict[int, float] = {}
-        self.row_redial: dict[int, tuple[float, float]] = {}
-        self.row_rep_delay: dict[int, float] = {}
-        # Outputs filled during the run. An agent answering a call writes only its answer time
-        # (and group): wait, handle, busy time, outcome and resolution follow from it and are
-        # derived in ``_collect``. The other columns are written only by the rarer paths
-        # (abandonment, callbacks, outsourcing), so they are sparse: row -> value.
-        self.answer = [math.nan] * rows
-        self.group_out: dict[int, int] = {}
-        self.outcome: dict[int, int] = {}
-        self.wait: dict[int, float] = {}
+        # read one scalar at a time, only those the plan uses.
+        self._need_rare = _rare_attributes(p, a)
+        self.n_ktype = ktype.astype(np.int16)
+        self.n_prio = fc.priority.astype(np.int8)
+        self.n_gen = array("i", bytes(4 * n))
+        del fc, a
+        # Later contacts (repeats, redials) of a need: their attributes, computed on demand.
+        self.later = LaterContacts(p, self._secondary, self.n_ktype) if self._makes_later_contacts() else None
+        self.gen_of = array("b", [-1]) * rows  # -1: a need's first contact; g: its later contact of generation g
+        self.late_attrs: dict[int, SimpleNamespace] = {}  # rare-path attributes of rows beyond the generations
+        # Outputs filled during the run. An agent answering a call writes its answer time and
+        # group: wait, handle, busy time, outcome and resolution follow from it and are derived in
+        # ``_collect``. The rarer paths (abandonment, callbacks, outsourcing) write the others;
+        # columns only callbacks and outsourcing write are sparse: row -> value.
+        self.answer = array("d", [math.nan]) * rows
+        self.group_out = array("h", [-1]) * rows
+        self.outcome = _typed("b", outcome)
+        self.wait = array("d", [math.nan]) * rows
         self.handle_out: dict[int, float] = {}
         self.outbound: dict[int, float] = {}
         self.busy: dict[int, float] = {}
         self.cb_accepted: dict[int, bool] = {}
         self.attempts: dict[int, int] = {}
-        # Dynamic rows appended during the run.
-        self.dyn_rows: list[tuple[int, int, int, int, float, float]] = []  # need, kind, ktype, prio, arrival, ivr
 
-    def _draw_generations(self, ktype: np.ndarray) -> ContactAttributes | None:
-        """Attributes of each need's later contacts (repeats, redials), drawn up front as
-        (needs, ``GENERATIONS``) columns; None when the plan makes no later contacts.
-
-        A need's j-th contact created during the run uses column j, for j < ``GENERATIONS``;
-        later ones draw from the secondary stream as they occur. Drawing per need rather than in
-        the order contacts happen keeps them common random numbers: when a lever changes which
-        needs come back, every other need's repeat still has the same handle time, patience, ...
-        """
+    def _makes_later_contacts(self) -> bool:
+        """Whether the plan can create contacts during the run (repeats, redials)."""
         p = self.plan
         leaks = p.false_containment_share > 0 or p.false_ss_share > 0 or p.bot_false_resolution_share > 0
         failed_bot_repeats = p.bot_failed_fcr_penalty > 0 and any(t.bot_engagement > 0 for t in p.types)
-        if not (p.redial_probability > 0 or leaks or failed_bot_repeats or any(t.fcr < 1.0 for t in p.types)):
+        return p.redial_probability > 0 or leaks or failed_bot_repeats or any(t.fcr < 1.0 for t in p.types)
+
+    @property
+    def g_attr(self) -> ContactAttributes | None:
+        """The attributes of every need's later contacts as (needs, ``GENERATIONS``) columns, computed
+        afresh (for inspection: the run reads them chunk by chunk)."""
+        if self.later is None:
             return None
-        u = secondary_uniforms(self._secondary, (len(ktype), GENERATIONS))
-        # Repeats go through the IVR like first calls, so the IVR's handle-time factor applies.
-        factor = np.array([p.handle_factor * t.remaining_handle_factor for t in p.types])[ktype][:, None]
-        return contact_attributes(p, ktype, u, (factor,))
+        cols = [[self.later.full(c, g) for g in range(GENERATIONS)]
+                for c in range(-(-self.n_needs // CHUNK))]
+        return ContactAttributes(**{f.name: np.concatenate([np.stack([getattr(x, f.name) for x in row], axis=1)
+                                                           for row in cols]) for f in fields(ContactAttributes)})
+
+    @property
+    def need_attr(self) -> ContactAttributes:
+        """Every attribute of each need's first contact, drawn afresh from copies of the streams'
+        starting states (for inspection: the run keeps only those it reads)."""
+        streams = {}
+        for name, state in self._stream_states.items():
+            bg = np.random.PCG64()
+            bg.state = state
+            streams[name] = np.random.Generator(bg)
+        return first_contacts(self.plan, draw_needs(self.plan, streams)).attributes
 
     # ------------------------------------------------------------------ routing state
     def _build_routing(self) -> None:
@@ -214,81 +237,90 @@ class CallCenterModel(ContactFlow):
             if not p.round_the_clock:
                 ev = Timeout(env, d * 86400.0 + p.close_seconds, d)
                 ev.callbacks.append(self._on_close)
-        feed_rows = self.queue_entry_rows.tolist()
+        feed_rows = self.queue_entry_rows
         feed_times = self.feed_times
-        self.enter_queue = single_queue(self) if self.single else self._enter_queue
-        on_feed = self._feeder(feed_rows, feed_times, self.enter_queue)
+        finish = None
+        if self.single:
+            self.enter_queue, self._next_call, finish = single_queue(self)
+        else:
+            self.enter_queue = self._enter_queue
+        on_feed = arrivals_callback(env, feed_rows, feed_times, self.enter_queue, self.closure_lists)
         if feed_rows:
             Timer(env, feed_times[0], 0, on_feed)
         for t, need in self._pending_repeats:
             self._schedule_repeat(need, t)
+        del self._pending_repeats
         env.run()
+        if finish is not None:
+            finish()
         return self._collect()
+
+    def release(self) -> None:
+        """Drop every reference the model holds (the handlers bound into it make reference cycles),
+        so that a finished replication is freed at once rather than when the collector runs."""
+        env = self.__dict__.get("env")
+        if env is not None:
+            env.__dict__.clear()  # SimPy binds its event factories to the environment: a cycle
+        for lst in self.__dict__.get("closure_lists", ()):
+            lst.clear()
+        self.__dict__.clear()
 
     # ------------------------------------------------------------------ output
     def _collect(self) -> Records:
-        R = self.rec
-        base = len(R)
-        extra = len(self.dyn_rows)
-        if extra:
-            R = R.extended(extra)
-            dyn = np.array([d[:4] for d in self.dyn_rows], dtype=np.int64).reshape(-1, 4)
-            R.need[base:] = dyn[:, 0]
-            R.kind[base:] = dyn[:, 1]
-            R.ctype[base:] = dyn[:, 2]
-            R.priority[base:] = dyn[:, 3]
-            R.arrival_s[base:] = [d[4] for d in self.dyn_rows]
-            R.ivr_s[base:] = [d[5] for d in self.dyn_rows]
-            R.outcome[base:] = UNSERVED
-        # Rows drawn up front keep their numpy columns; rows created during the run add theirs.
-        qtime = np.concatenate([self.static_qtime, self.qtime[base:]])
-        handle_row = np.concatenate([self.static_handle, self.handle_row[base:]])
-        fcr_row = np.concatenate([self.static_fcr, np.array(self.fcr_row[base:], dtype=bool)])
-        outcome, wait, handle, group = R.outcome, R.wait_s, R.handle_s, R.group
-        answer = np.array(self.answer)
-        _scatter(outcome, self.outcome)
-        _scatter(wait, self.wait)
-        _scatter(handle, self.handle_out)
-        _scatter(group, self.group_out)
-        R.outbound_s[:] = 0.0
-        _scatter(R.outbound_s, self.outbound)
-        R.busy_s[:] = 0.0
-        _scatter(R.busy_s, self.busy)
-        _scatter(R.callback, self.cb_accepted)
-        _scatter(R.attempts, self.attempts)
-        # Answered by an agent: only the answer time (and, with several groups, the group) was
-        # written. The rest is what ``_start`` used to write, computed with the same float
-        # operations on the same numbers, so it is bit for bit the same.
-        by_agent = ~np.isnan(answer) & (outcome != OUTSOURCED) & (outcome != CALLBACK_ANSWERED)
-        if self.single:
-            group[by_agent] = 0
-        h = handle_row[by_agent] * self.routes.factor[group[by_agent], R.ctype[by_agent]]
-        outcome[by_agent] = ANSWERED
-        wait[by_agent] = answer[by_agent] - qtime[by_agent]
-        handle[by_agent] = h
-        R.busy_s[by_agent] = h
-        # Every served contact reached its end (the run goes on until no event is left), where
-        # it resolved the need or sent a repeat.
-        served = by_agent | (outcome == OUTSOURCED) | (outcome == CALLBACK_ANSWERED)
-        R.resolved[served] = fcr_row[served]
-        # Still waiting when everything else has finished: offered, never answered.
-        status = np.array(self.status, dtype=np.int8)
-        waiting_at_end = (status == WAITING) | (status == CB_WAITING)
-        outcome[waiting_at_end] = np.where(R.callback[waiting_at_end], CALLBACK_FAILED, UNSERVED)
-        queued_rows = ((outcome != CONTAINED) & (outcome != SS_RESOLVED) & (outcome != SS_FAILED)
-                       & (outcome != BOT_RESOLVED) & (outcome != BOT_HANDOFF))
-        R.queue_s[:] = np.where(queued_rows, qtime, np.nan)
-        R.answer_s[:] = answer
-        R.n_needs = self.n_needs
-        return R
+        """The records (``collect.build_records``), once what only the run reads is dropped."""
+        if self.later is not None:
+            self.later.clear()
+        self.patience_row = self.gen_of = self.n_gen = self.late_attrs = self._need_rare = None
+        self.queue_entry_rows = self.feed_times = None
+        return build_records(self)
 
 
-def _scatter(column: np.ndarray, values: dict) -> None:
-    """Write the sparse ``row -> value`` outputs of the run into a records column."""
-    if values:
-        column[np.fromiter(values.keys(), np.int64, len(values))] = list(values.values())
+def _typed(code: str, values: np.ndarray) -> array:
+    """A typed ``array`` holding ``values`` (one copy, no Python objects per element)."""
+    out = array(code)
+    out.frombytes(memoryview(np.ascontiguousarray(values, dtype=np.dtype(code))).cast("B"))
+    return out
 
 
-def simulate_replication(plan: EnginePlan, streams: dict[str, np.random.Generator]) -> Records:
-    """Run one replication and return its per-contact records."""
-    return CallCenterModel(plan, streams).run()
+def _rare_attributes(plan: EnginePlan, a: ContactAttributes) -> dict[str, np.ndarray]:
+    """The per-need attributes read only on rare paths, those the plan can read."""
+    keep = {"repeat_delay_seconds": a.repeat_delay_seconds}
+    if plan.callback is not None:
+        keep["callback_u"] = a.callback_u
+    if plan.redial_probability > 0:
+        keep["redial_u"] = a.redial_u
+        keep["redial_delay_seconds"] = a.redial_delay_seconds
+    return keep
+
+
+def simulate_replication(plan: EnginePlan, streams: dict[str, np.random.Generator],
+                         on_day: Callable[[int], None] | None = None) -> Records:
+    """Run one replication and return its per-contact records; the model is freed as it returns.
+    ``on_day(d)`` is called as simulated day ``d`` >= 1 begins (progress of a long replication)."""
+    fixed_mmap_threshold()
+    model = CallCenterModel(plan, streams, on_day=on_day)
+    try:
+        return model.run()
+    finally:
+        model.release()
+
+
+_MMAP_FIXED = []
+
+
+def fixed_mmap_threshold() -> None:
+    """Keep large arrays mapped, so that memory freed is given back at once (glibc only, once).
+
+    glibc raises its mmap threshold each time a large block is freed (up to 32 MiB); after that, a
+    month's columns and temporaries of a few MiB come from the heap, and freed they stay in the
+    process, fragmented: the peak resident memory of a month-long replication grows by a third. A
+    fixed threshold (the default 128 KiB) turns that adjustment off. Elsewhere this does nothing.
+    """
+    if _MMAP_FIXED or not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
+        _MMAP_FIXED.append(libc)  # kept: the library object is cyclic, not garbage
+    except (OSError, AttributeError):
+        _MMAP_FIXED.append(None)

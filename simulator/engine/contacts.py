@@ -100,40 +100,53 @@ def need_arrival_times(plan: EnginePlan, streams: dict[str, np.random.Generator]
 
 
 def draw_needs(plan: EnginePlan, streams: dict[str, np.random.Generator]) -> NeedDraws:
-    """Arrival time, contact type and every uniform of each need, drawn whether a lever uses it or not.
+    """Arrival time, contact type and every uniform of each need the plan can use.
 
     One draw of ``n`` from each named stream (the streams are independent, so the order of these
-    lines does not matter; the number of draws from each does).
+    lines does not matter; the number of draws from each does). A stream whose values the plan
+    cannot use (the bot's when no type engages it, ...) is not drawn: since the streams are
+    independent, that changes no other draw. Its uniforms are a constant 0.5 (a read-only
+    broadcast: no memory per need), only ever compared with probabilities of 0.
     """
-    s = streams
+    s, p = streams, plan
     t_need = need_arrival_times(plan, s)
     n = len(t_need)
     cum = np.cumsum([t.share for t in plan.types])
     cum[-1] = 1.0
     ktype = np.searchsorted(cum, s["contact_type"].random(n), side="right").astype(np.int64)
     ktype = np.minimum(ktype, len(plan.types) - 1)
+    unused = np.broadcast_to(0.5, (n,))
+
+    def draw(name: str, used: bool = True) -> np.ndarray:
+        return s[name].random(n) if used else unused
+
+    types = plan.types
+    self_service = any(t.ss_adoption > 0 for t in types)
+    bot = any(t.bot_engagement > 0 for t in types)
+    redial = p.redial_probability > 0
     first = ContactUniforms(
-        ivr=s["ivr_time"].random(n),
-        handle=s["handle_time"].random(n),
-        patience=s["patience"].random(n),
-        fcr=s["fcr"].random(n),
-        callback=s["callback"].random(n),
-        redial=s["redial"].random(n),
-        redial_delay=s["redial_delay"].random(n),
-        repeat_delay=s["repeat_delay"].random(n),
+        ivr=draw("ivr_time", p.ivr_time is not None),
+        handle=draw("handle_time"),
+        patience=draw("patience"),
+        fcr=draw("fcr"),
+        callback=draw("callback", p.callback is not None),
+        redial=draw("redial", redial),
+        redial_delay=draw("redial_delay", redial),
+        repeat_delay=draw("repeat_delay"),
     )
     return NeedDraws(
         arrival_s=t_need,
         ctype=ktype,
         first=first,
-        self_service_u=s["self_service"].random(n),
-        self_service_success_u=s["self_service_success"].random(n),
-        ivr_containment_u=s["ivr_containment"].random(n),
-        vip_u=s["priority"].random(n),
-        false_resolution_u=s["false_resolution"].random(n),
-        bot_u=s["chatbot"].random(n),
-        bot_success_u=s["chatbot_success"].random(n),
-        bot_failed_u=s["chatbot_failed"].random(n),
+        self_service_u=draw("self_service", self_service),
+        self_service_success_u=draw("self_service_success", self_service),
+        ivr_containment_u=draw("ivr_containment", any(t.ivr_containment > 0 for t in types)),
+        vip_u=draw("priority", p.vip_share > 0),
+        false_resolution_u=draw("false_resolution", p.false_ss_share > 0 or p.false_containment_share > 0
+                                or p.bot_false_resolution_share > 0),
+        bot_u=draw("chatbot", bot),
+        bot_success_u=draw("chatbot_success", bot),
+        bot_failed_u=draw("chatbot_failed", bot),
     )
 
 

@@ -14,6 +14,8 @@ counters (idle, busy, leaving); an agent whose shift ends mid-call finishes it f
 from __future__ import annotations
 
 import math
+from array import array
+from types import SimpleNamespace
 from typing import Callable
 
 import numpy as np
@@ -21,7 +23,12 @@ import simpy
 from simpy.events import Event, Timeout
 
 from simulator.engine.clock import business_shift_scalar
-from simulator.engine.contacts import ContactAttributes, contact_attributes, secondary_uniforms
+from simulator.engine.contacts import (
+    ContactAttributes,
+    contact_attributes,
+    secondary_uniforms,
+)
+from simulator.engine.generations import GENERATIONS, LaterContacts
 from simulator.engine.records import (
     ABANDONED,
     CALLBACK_ANSWERED,
@@ -29,6 +36,7 @@ from simulator.engine.records import (
     KIND_REDIAL,
     KIND_REPEAT,
     OUTSOURCED,
+    UNSERVED,
 )
 from simulator.engine.routing import (
     CB_WAITING,
@@ -45,11 +53,10 @@ from simulator.engine.timer import Timer
 from simulator.model.plan import EnginePlan
 
 INF = math.inf
+# The attributes of a contact read after it is created, on rare paths (``_rare``).
+_RARE = ("callback_u", "redial_u", "redial_delay_seconds", "repeat_delay_seconds")
 GROUP_BITS = 64  # completion events carry contact * 64 + group
 
-# Attributes of a need's later contacts (repeats, redials) are drawn up front for this many
-# generations per need, so that they too are common random numbers between scenarios.
-GENERATIONS = 3
 
 
 class ContactFlow:
@@ -60,42 +67,34 @@ class ContactFlow:
     routes: RoutingTables
     enter_queue: Callable[[int], None]
     week_shift: Callable[[float, float], float] | None  # the opening-hours clock when some weekday is closed
-    # per row
-    need_of: list[int]
-    ktype: list[int]
-    prio: list[int]
-    qtime: list[float]
-    status: list[int]
-    handle_row: list[float]
-    patience_row: list[float]
-    fcr_row: list[bool]
-    answer: list[float]
-    # per need: the first contact's attributes, and the pre-drawn generations (None: none drawn)
-    need_attr: ContactAttributes
-    g_attr: ContactAttributes | None
-    n_gen: list[int]
+    # lists that closures over the state hold and that hold those closures (reference cycles):
+    # emptied when the model is released
+    closure_lists: list[list]
+    on_day: Callable[[int], None] | None  # progress hook: called with d at the start of day d >= 1
+    # per row: typed arrays (``array.array``), appended to as contacts are created
+    need_of: array
+    kind: array
+    ktype: array
+    prio: array
+    arrival: array
+    ivr: array
+    qtime: array
+    status: array
+    handle_row: array
+    patience_row: array
+    fcr_row: array
+    gen_of: array  # -1: a need's first contact; g: its contact of generation g (GENERATIONS: beyond)
+    answer: array
+    group_out: array
+    outcome: array
+    wait: array
+    late_attrs: dict[int, SimpleNamespace]  # rare-path attributes of the rows beyond the pre-drawn generations
+    # per need: the first contact's attributes read on rare paths, and the later contacts' (None: none)
+    _need_rare: dict[str, np.ndarray]
+    later: LaterContacts | None
+    n_gen: array
     n_ktype: np.ndarray
     n_prio: np.ndarray
-
-    # ------------------------------------------------------------------ arrivals
-    def _feeder(self, rows: list[int], times: list[float], enter):  # noqa: ANN001, ANN202
-        """The arrivals callback: one event per distinct queue-entry time, whose value is the
-        position in ``rows`` (sorted by entry time) of the first call it brings in; ``enter``
-        puts a call in the queue."""
-        env = self.env
-        n = len(rows)
-
-        def on_feed(ev: Event) -> None:
-            pos = ev._value
-            now = env.now
-            # Several queue entries may share an instant; take them all, then schedule the next.
-            while pos < n and times[pos] <= now:
-                enter(rows[pos])
-                pos += 1
-            if pos < n:
-                Timer(env, times[pos] - now, pos, on_feed)
-
-        return on_feed
 
     # ------------------------------------------------------------------ queue entry
     def _enter_queue(self, r: int) -> None:
@@ -109,9 +108,7 @@ class ContactFlow:
                 return
         cb = self.plan.callback
         if cb is not None:
-            u = self.row_cb.get(r)
-            if u is None:
-                u = float(self.need_attr.callback_u[self.need_of[r]])
+            u = self._rare(r, "callback_u")
             if expected_wait(self.routes, k, self.waiting, self.on_shift) > cb.threshold_seconds:
                 self.callback_offers += 1
                 if u < cb.acceptance:
@@ -240,14 +237,8 @@ class ContactFlow:
         now = self._leave_queue(r)
         self.outcome[r] = ABANDONED
         p = self.plan
-        if p.redial_probability > 0:
-            rd = self.row_redial.get(r)
-            if rd is None:
-                n = self.need_of[r]
-                a = self.need_attr
-                rd = (float(a.redial_u[n]), float(a.redial_delay_seconds[n]))
-            if rd[0] < p.redial_probability:
-                self._new_contact(self.need_of[r], KIND_REDIAL, now, rd[1])
+        if p.redial_probability > 0 and self._rare(r, "redial_u") < p.redial_probability:
+            self._new_contact(self.need_of[r], KIND_REDIAL, now, self._rare(r, "redial_delay_seconds"))
 
     def _on_overflow(self, ev: Event) -> None:
         r = ev._value
@@ -298,6 +289,8 @@ class ContactFlow:
     # ------------------------------------------------------------------ staffing
     def _on_interval(self, ev: Timeout) -> None:
         d, j = ev._value
+        if j == 0 and d > 0 and self.on_day is not None:
+            self.on_day(d)  # d simulated days are behind us
         self.closing = False
         staffing = self.plan.staffing
         if staffing.ndim == 3:  # per weekday
@@ -337,10 +330,22 @@ class ContactFlow:
     def _schedule_repeat(self, need: int, t: float, row: int | None = None) -> None:
         """The need comes back a repeat delay after ``t`` (the delay of contact ``row``'s draws,
         or of the need's first contact)."""
-        delay = self.row_rep_delay.get(row) if row is not None else None
-        if delay is None:
-            delay = float(self.need_attr.repeat_delay_seconds[need])
+        if row is None:
+            delay = float(self._need_rare["repeat_delay_seconds"][need])
+        else:
+            delay = self._rare(row, "repeat_delay_seconds")
         self._new_contact(need, KIND_REPEAT, t, delay)
+
+    def _rare(self, r: int, name: str) -> float:
+        """Attribute ``name`` of contact ``r``, read on a rare path (callback, redial, repeat): its
+        need's first contact's, or its generation's, or its own beyond the pre-drawn ones."""
+        gen = self.gen_of[r]
+        if gen < 0:
+            return float(self._need_rare[name][self.need_of[r]])
+        if gen < GENERATIONS:
+            a, i = self.later.get(self.need_of[r], gen)
+            return float(getattr(a, name)[i])
+        return getattr(self.late_attrs[r], name)[0]
 
     def _new_contact(self, need: int, kind: int, t: float, delay: float) -> None:
         """A contact created during the run: it rings after ``delay`` open-hours seconds."""
@@ -355,25 +360,29 @@ class ContactFlow:
         gen = self.n_gen[need]
         self.n_gen[need] = gen + 1
         r = len(self.status)
-        if self.g_attr is not None and gen < GENERATIONS:
-            a, at = self.g_attr, (need, gen)
+        if self.later is not None and gen < GENERATIONS:
+            a, at = self.later.get(need, gen)
         else:
             a, at = self._late_attributes(k), 0
+            self.late_attrs[r] = SimpleNamespace(**{name: (float(getattr(a, name)[0]),) for name in _RARE})
+            gen = GENERATIONS
         ivr = float(a.ivr_seconds[at])
         self.handle_row.append(float(a.handle_seconds[at]))
         self.patience_row.append(float(a.patience_seconds[at]))
         self.fcr_row.append(bool(a.fcr_ok[at]))
-        self.row_cb[r] = float(a.callback_u[at])
-        self.row_redial[r] = (float(a.redial_u[at]), float(a.redial_delay_seconds[at]))
-        self.row_rep_delay[r] = float(a.repeat_delay_seconds[at])
-        prio = int(self.n_prio[need])
-        self.dyn_rows.append((need, kind, k, prio, when, ivr))
+        self.gen_of.append(gen)
         self.need_of.append(need)
+        self.kind.append(kind)
         self.ktype.append(k)
-        self.prio.append(prio)
+        self.prio.append(int(self.n_prio[need]))
+        self.arrival.append(when)
+        self.ivr.append(ivr)
         self.qtime.append(when + ivr)
         self.status.append(NOT_QUEUED)
         self.answer.append(math.nan)
+        self.group_out.append(-1)
+        self.outcome.append(UNSERVED)
+        self.wait.append(math.nan)
         ev = Timeout(self.env, when + ivr - self.env.now, r)
         ev.callbacks.append(self._on_late_contact)
 

@@ -14,6 +14,8 @@ delays computed at run time use ``Timeout``, which checks.
 
 from __future__ import annotations
 
+from array import array
+from heapq import heappush
 from typing import Any, Callable
 
 import simpy
@@ -29,3 +31,31 @@ class Timer(Event):
         self._value = value
         self._ok = True
         env.schedule(self, NORMAL, delay)
+
+
+def arrivals_callback(env: simpy.Environment, rows: array, times: array, enter: Callable[[int], None],
+                      closure_lists: list[list]) -> Callable[[Event], None]:
+    """The arrivals callback: one event per distinct queue-entry time, whose value is the position
+    in ``rows`` (sorted by entry time) of the first call it brings in; ``enter`` puts a call in the
+    queue. The one event is reused: once processed, it is pushed back on SimPy's queue (as
+    ``Environment.schedule`` does) for the next entry time. Its callbacks list, which the callback
+    refers to, is added to ``closure_lists`` (a cycle the model breaks when it is released)."""
+    heap, eid = env._queue, env._eid
+    n = len(rows)
+    callbacks: list = []
+
+    def on_feed(ev: Event) -> None:
+        pos = ev._value
+        now = env._now
+        # Several queue entries may share an instant; take them all, then schedule the next.
+        while pos < n and times[pos] <= now:
+            enter(rows[pos])
+            pos += 1
+        if pos < n:
+            ev._value = pos
+            ev.callbacks = callbacks
+            heappush(heap, (now + (times[pos] - now), NORMAL, next(eid), ev))
+
+    callbacks.append(on_feed)
+    closure_lists.append(callbacks)
+    return on_feed

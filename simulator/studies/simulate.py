@@ -130,16 +130,19 @@ def _hhmm(seconds: float) -> str:
     return f"{s // 3600:02d}:{(s % 3600) // 60:02d}"
 
 
-def run_replication(scenario: Scenario, plan: EnginePlan, seed: int, replication: int) -> ReplicationResult:
-    """One replication: simulate, then KPIs and costs of its records."""
-    return run_replications((scenario,), plan, seed, replication)[0]
+def run_replication(scenario: Scenario, plan: EnginePlan, seed: int, replication: int,
+                    on_day: Callable[[int], None] | None = None) -> ReplicationResult:
+    """One replication: simulate, then KPIs and costs of its records (``on_day``: the engine's
+    per-simulated-day progress hook)."""
+    return run_replications((scenario,), plan, seed, replication, on_day)[0]
 
 
-def run_replications(scenarios: tuple[Scenario, ...], plan: EnginePlan, seed: int, replication: int) -> list[ReplicationResult]:
+def run_replications(scenarios: tuple[Scenario, ...], plan: EnginePlan, seed: int, replication: int,
+                     on_day: Callable[[int], None] | None = None) -> list[ReplicationResult]:
     """One replication of ``plan``, priced for each of ``scenarios`` (scenarios with this very plan:
     the records depend on the plan, seed and replication only, the costs on the scenario too)."""
     streams = replication_streams(seed, replication)
-    records = simulate_replication(plan, streams)
+    records = simulate_replication(plan, streams, on_day)
     kpis = replication_kpis(records, plan)
     volumes = usage_volumes(records, plan)
     type_counts = type_interval_counts(records, plan)
