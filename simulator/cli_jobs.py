@@ -67,7 +67,7 @@ class Job:
 
 
 def start_job(command: str, scenario_files: list[Path], report: Path | None, name: str,
-              resume: Path | None) -> Job:
+              resume: Path | None, flag: str = "--out") -> Job:
     """Check the report folder and create the work folder, before any simulation.
 
     ``report`` is where the report goes (None: none). The work folder is ``<report>.partial`` next
@@ -93,7 +93,7 @@ def start_job(command: str, scenario_files: list[Path], report: Path | None, nam
             raise InputFileError(f"{work} is left from an interrupted run; add --resume {work} to continue it, "
                                  "or delete it")
     if report is not None:
-        _check_report_folder(report)
+        _check_report_folder(report, flag)
     try:
         work.mkdir(parents=True, exist_ok=resume is not None)
         write_job(work, {"command": command, "scenarios": names, "report": str(report) if report else None})
@@ -102,15 +102,15 @@ def start_job(command: str, scenario_files: list[Path], report: Path | None, nam
     return Job(command, report, work, names)
 
 
-def _check_report_folder(report: Path) -> None:
+def _check_report_folder(report: Path, flag: str = "--out") -> None:
     if report.exists() and not report.is_dir():
-        raise InputFileError(f"--out must be a folder (got the file {report})")
+        raise InputFileError(f"{flag} must be a folder (got the file {report})")
     if report.is_dir() and any(report.iterdir()):
-        raise InputFileError(f"--out folder {report} is not empty; choose a new folder so nothing is overwritten")
+        raise InputFileError(f"{flag} folder {report} is not empty; choose a new folder so nothing is overwritten")
     if not report.exists():
         parent = next((p for p in report.parents if p.exists()), Path("."))
         if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-            raise InputFileError(f"--out folder {report} cannot be created: {parent} is not a writable folder")
+            raise InputFileError(f"{flag} folder {report} cannot be created: {parent} is not a writable folder")
 
 
 def _move_into_place(staging: Path, report: Path) -> None:

@@ -8,6 +8,7 @@ that the file it wrote loads as a valid scenario.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,5 +64,7 @@ def _written(out: str | Path, text: str) -> Scenario:
     from simulator.model.scenario import load_scenario  # pydantic models: only once a file is written
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    partial = out.with_name(out.name + ".partial")  # a kill never leaves a half-written scenario
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, out)
     return load_scenario(out)
