@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import shlex
 import sys
 from contextlib import contextmanager
@@ -89,7 +90,10 @@ app = typer.Typer(
 )
 # User text (names, currency) is printed as written: no emoji codes (':x:'), no rich markup
 # ('[bold]', or a stray '[/x]' that would make rich raise), no highlighting.
-out_console = Console(emoji=False, markup=False, highlight=False)
+# Not a terminal (a pipe, a log file, CI): 100 columns, the width the tables are laid out for, instead of
+# rich's 80 that would cut the ranking's figures ("+28…"); COLUMNS still wins when set.
+_PIPE_WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 100
+out_console = Console(emoji=False, markup=False, highlight=False, width=_PIPE_WIDTH)
 err_console = Console(stderr=True, emoji=False, markup=False, highlight=False)
 
 

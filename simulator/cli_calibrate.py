@@ -42,11 +42,11 @@ def calibrate(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
 ) -> None:
     """Fit a baseline scenario to a per-call log (volumes, profile, handle time, patience, FCR, redials, staffing)."""
-    from simulator.calibrate.fit import FitOptions  # the fitting (scipy.stats): only when this command runs
-    from simulator.output.fmt import pct  # pandas, through the cost components it names
     if out.exists() and (out.is_dir() or not force):
         raise InputFileError(f"--out {out} already exists; choose a new file so nothing you wrote is overwritten"
                              + ("" if out.is_dir() else " (or add --force to replace it)"))
+    from simulator.calibrate.fit import FitOptions  # the fitting (scipy.stats): only when this command runs
+    from simulator.output.fmt import pct  # pandas, through the cost components it names
     if interval_report:
         if report is not None:
             raise InputFileError("--report needs a per-call log (an interval report has no waits or handle times to draw)")
