@@ -366,6 +366,9 @@ def _one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
 
 
 app.command(name="calibrate")(_one_line_errors(calibrate_command))
+from simulator.cli_study import study as study_command, sweep as sweep_command  # noqa: E402 - after the app it joins
+app.command(name="study")(_one_line_errors(study_command))
+app.command(name="sweep")(_one_line_errors(sweep_command))
 
 
 def main() -> None:  # pragma: no cover - console entry point
