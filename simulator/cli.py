@@ -196,8 +196,14 @@ def validate(scenario: ScenarioArg) -> None:
         sc = load_scenario(scenario)
         if not any(g.staffing == "optimize" for g in sc.agents.groups):
             build_plan(sc)
+        if sc.uncertain:
+            from simulator.studies.uncertainty import check_ranges  # deferred: scipy, only for files with ranges
+            check_ranges([sc])
     out_console.print(f"{scenario}: valid - '{sc.name}', {len(sc.contact_types)} contact types, "
                       f"{len(sc.agents.groups)} agent groups, {sc.horizon.days} day(s)")
+    if sc.uncertain:
+        out_console.print(f"note: {', '.join(sc.uncertain)}: given as ranges, checked at both ends; run and compare use "
+                          "the central value (mode or median), ccsim study draws over the ranges", soft_wrap=True)
 
 
 @app.command()

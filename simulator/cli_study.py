@@ -16,6 +16,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich import box
 from rich.table import Table
 
 from simulator.core.errors import ScenarioError
@@ -98,7 +99,7 @@ def study(
     base = load_scenario(baseline)
     others = [load_scenario(p) for p in scenarios]
     files = [base, *others]
-    k = len(uncertain_paths(files))
+    k = len(uncertain_paths(files))  # the baseline's inputs are the levers' too (share_baseline_inputs)
     n = replications or base.replications
     compares = draws + (1 + 2 * k if tornado and k else 0) + (sobol_samples * (k + 2) if sobol else 0)
     folder = _report_folder(out, f"study-{base.name}", report, json_out)
@@ -113,9 +114,10 @@ def study(
             options = dict(hold=hold, replications=n, seed=seed, workers=workers)
             result = run_study(base, others, draws=draws, progress=tick, phase=tick.phase, **options)
             if tornado and k:
-                result.tornado = sensitivity.tornado(base, others, phase=tick.phase, **options)
+                result.tornado = sensitivity.tornado(base, others, phase=tick.phase, progress=tick, **options)
             if sobol:
-                result.sobol = sensitivity.sobol(base, others, base_samples=sobol_samples, phase=tick.phase, **options)
+                result.sobol = sensitivity.sobol(base, others, base_samples=sobol_samples, phase=tick.phase,
+                                                    progress=tick, **options)
             tick.phase("writing the report")
             path = run.job.publish(lambda d: write_study_report(result, d))
     if json_out:
@@ -134,12 +136,13 @@ def study(
 def _print_study(result) -> None:  # noqa: ANN001 - a studies.uncertainty.Study
     from simulator.output.report.study import study_rows, summary_sentences  # deferred: matplotlib
 
-    t = Table(title=f"How sure are we: {result.n_draws} draws x {result.replications} replications, hold {result.hold}")
-    for col in ("lever", "saving/mo P50", "P10 to P90", "payback P50", "<=12 mo", "<=36 mo", "NPV 3y P50", "ROI P50", "noise"):
+    t = Table(title=f"P50 and P10..P90 over {result.n_draws} draws x {result.replications} replications, hold {result.hold}",
+              box=box.SIMPLE_HEAD)
+    for col in ("lever", "saving/month", "P10..P90", "payback", "<=12 mo", "<=36 mo", "NPV 3y", "ROI 3y", "noise"):
         t.add_column(col, justify="left" if col == "lever" else "right", overflow="fold")
     for r in study_rows(result):
-        t.add_row(r["scenario"], r["saving_month"], r["saving_month_range"], r["payback_month"], r["within_12"], r["within_36"],
-                  r["npv_3y"], r["roi_3y"], r["noise_share"])
+        t.add_row(r["scenario"], r["saving_month"], r["saving_month_range"].replace(" to ", ".."), r["payback_month"],
+                  r["within_12"], r["within_36"], r["npv_3y"], r["roi_3y"], r["noise_share"])
     out_console.print(t)
     if result.tornado is not None and not result.tornado.empty:
         from simulator.output.fmt import money  # deferred with the report

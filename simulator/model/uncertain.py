@@ -48,6 +48,7 @@ _PARAMS = {
 _OPTIONAL = {"normal": ("low", "high"), "lognormal": ("low", "high")}
 _DURATION_KEYS = {"mean_seconds", "cv", "samples"}
 _RANGE_KEYS = {"low", "mode", "high"}
+EXTREME = 0.001  # an unbounded side is checked at its 0.1th / 99.9th percentile
 TAIL = 0.05  # the ends of an unbounded distribution (tornado, sweeps): its 5th and 95th percentiles
 
 
@@ -120,6 +121,14 @@ class Uncertain:
         p = self.p
         lo = p["low"] if "low" in p else self.ppf(TAIL)
         hi = p["high"] if "high" in p else self.ppf(1 - TAIL)
+        return float(lo), float(hi)
+
+    def extremes(self) -> tuple[float, float]:
+        """The lowest and highest values a draw can take: the bounds, or the 0.1th and 99.9th
+        percentiles of an unbounded side (checked against the field before a study)."""
+        p = self.p
+        lo = p["low"] if "low" in p else self.ppf(EXTREME)
+        hi = p["high"] if "high" in p else self.ppf(1 - EXTREME)
         return float(lo), float(hi)
 
     def describe(self) -> str:

@@ -21,13 +21,15 @@ import pandas as pd
 from simulator.core.errors import CcsimError
 from simulator.model.scenario import Scenario
 from simulator.studies.compare import compare
-from simulator.studies.uncertainty import at_quantiles, at_values, draw_savings, uncertain_paths
+from simulator.studies.uncertainty import at_quantiles, at_values, draw_savings, share_baseline_inputs, uncertain_paths
 
 SOBOL_CLIP = 0.005  # Sobol points on the cube's faces would sit on an unbounded spec's infinite ends
 
 
-def _savings(files: list[Scenario], hold: str, replications: int, seed: int, workers: int | None) -> dict[str, float]:
-    comp = compare(files[0], files[1:], hold=hold, replications=replications, seed=seed, workers=workers, attribution=False)
+def _savings(files: list[Scenario], hold: str, replications: int, seed: int, workers: int | None,
+             progress: Callable[[int], None] | None) -> dict[str, float]:
+    comp = compare(files[0], files[1:], hold=hold, replications=replications, seed=seed, workers=workers,
+                   progress=progress, attribution=False)
     return {r["scenario"]: r["saving_month"] for r in draw_savings(comp)}
 
 
@@ -39,16 +41,17 @@ def tornado(
     seed: int | None = None,
     workers: int | None = None,
     phase: Callable[[str], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
     """One row per (lever scenario, uncertain input): input, scenario, low, high (the input's
     values), saving_low, saving_high, saving_central, swing; largest swing first within a lever."""
     n = replications or baseline.replications
     seed = baseline.seed if seed is None else seed
     say = phase or (lambda text: None)
-    files = [baseline, *scenarios]
+    files = [baseline, *share_baseline_inputs(baseline, scenarios)]
     paths = uncertain_paths(files)
     say("tornado: every input at its central value")
-    central = _savings(files, hold, n, seed, workers)
+    central = _savings(files, hold, n, seed, workers, progress)
     rows = []
     for i, p in enumerate(paths, start=1):
         spec = next(sc.uncertain[p] for sc in files if p in sc.uncertain)
@@ -58,7 +61,7 @@ def tornado(
             say(f"tornado: {p} at its {'low' if side == 0 else 'high'} end ({i}/{len(paths)})")
             drawn = [at_values(sc, {p: sc.uncertain[p].ends()[side]}, f"the tornado's {('low', 'high')[side]} end")
                      if p in sc.uncertain else sc for sc in files]
-            at.append(_savings(drawn, hold, n, seed, workers))
+            at.append(_savings(drawn, hold, n, seed, workers, progress))
         for name in central:
             rows.append({"input": p, "scenario": name, "low": ends[0], "high": ends[1], "saving_low": at[0][name],
                          "saving_high": at[1][name], "saving_central": central[name],
@@ -92,6 +95,7 @@ def sobol(
     seed: int | None = None,
     workers: int | None = None,
     phase: Callable[[str], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
     """First-order (S1) and total (ST) Sobol indices of each lever's monthly saving, with SALib's
     95% confidence half-widths. ``base_samples`` is rounded up to a power of two."""
@@ -99,7 +103,7 @@ def sobol(
     n = replications or baseline.replications
     seed = baseline.seed if seed is None else seed
     say = phase or (lambda text: None)
-    files = [baseline, *scenarios]
+    files = [baseline, *share_baseline_inputs(baseline, scenarios)]
     paths = uncertain_paths(files)
     if len(paths) < 2:
         raise CcsimError(f"--sobol needs at least 2 uncertain inputs (the files have {len(paths)})")
@@ -110,7 +114,7 @@ def sobol(
     for i, u in enumerate(points, start=1):
         say(f"Sobol point {i}/{len(points)}")
         q = dict(zip(paths, u))
-        for name, y in _savings([at_quantiles(sc, q, f"Sobol point {i}") for sc in files], hold, n, seed, workers).items():
+        for name, y in _savings([at_quantiles(sc, q, f"Sobol point {i}") for sc in files], hold, n, seed, workers, progress).items():
             ys[name].append(y)
     rows = []
     for name, y in ys.items():

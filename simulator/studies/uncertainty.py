@@ -58,6 +58,33 @@ def uncertain_paths(scenarios: list[Scenario]) -> list[str]:
     return out
 
 
+def field_value(sc: Scenario, path: str) -> object:
+    """The value at a dotted field path of a scenario (None when it has no such field)."""
+    node: object = sc.model_dump(mode="python")
+    try:
+        for part in path.split("."):
+            node = node[int(part)] if isinstance(node, list) else node[part]  # type: ignore[index]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    return node
+
+
+def share_baseline_inputs(baseline: Scenario, scenarios: list[Scenario]) -> list[Scenario]:
+    """Lever scenarios that take the baseline's uncertain inputs they inherit.
+
+    A lever file usually ``extends:`` a plain file, not the baseline with ranges; an input the
+    baseline draws (a wage, a volume) must take the same value in the lever scenario, or the
+    saving would compare two different centers. A lever scenario whose field holds the baseline's
+    central value inherits the baseline's spec; one that sets a value of its own keeps it.
+    """
+    out = []
+    for sc in scenarios:
+        shared = {p: spec for p, spec in baseline.uncertain.items()
+                  if p not in sc.uncertain and field_value(sc, p) == field_value(baseline, p)}
+        out.append(sc.model_copy(update={"uncertain": {**shared, **sc.uncertain}}) if shared else sc)
+    return out
+
+
 def latin_hypercube(draws: int, dims: int, seed: int) -> np.ndarray:
     """``draws`` x ``dims`` quantiles in (0, 1), one stratum per draw and input, reproducible."""
     if dims == 0:
@@ -80,6 +107,15 @@ def at_values(sc: Scenario, values: dict[str, float], label: str = "a draw") -> 
         spec = sc.uncertain.get(exc.path)
         origin = f"; {label} of {spec.describe()} gave it: narrow the range or bound it with low/high" if spec else ""
         raise ScenarioError(exc.path, exc.value, exc.allowed + origin) from None
+
+
+def check_ranges(files: list[Scenario]) -> None:
+    """Every uncertain input at both extremes (``Uncertain.extremes``) is a valid value of its
+    field: a range a field cannot take fails here, before any simulation, naming the field."""
+    for sc in files:
+        for p, spec in sc.uncertain.items():
+            for end, value in zip(("low", "high"), spec.extremes()):
+                at_values(sc, {p: value}, f"the {end} end")
 
 
 def at_quantiles(sc: Scenario, u: dict[str, float], label: str = "a draw") -> Scenario:
@@ -197,7 +233,8 @@ def run_study(
     n = replications or baseline.replications
     seed = baseline.seed if seed is None else seed
     say = phase or (lambda text: None)
-    files = [baseline, *scenarios]
+    files = [baseline, *share_baseline_inputs(baseline, scenarios)]
+    check_ranges(files)
     paths = uncertain_paths(files)
     u = latin_hypercube(draws, len(paths), seed)
     rows = []
@@ -220,16 +257,11 @@ def run_study(
 def _value(files: list[Scenario], drawn: list[Scenario], path: str) -> float:
     """The value a path took in a draw: in the first file where it is uncertain (baseline first)."""
     for sc in (d for f, d in zip(files, drawn) if path in f.uncertain):
-        node: object = sc.model_dump(mode="python")
-        try:
-            for part in path.split("."):
-                node = node[int(part)] if isinstance(node, list) else node[part]  # type: ignore[index]
-        except (KeyError, IndexError, TypeError, ValueError):
-            continue
-        if isinstance(node, (int, float)):
-            return float(node)
+        value = field_value(sc, path)
+        if isinstance(value, (int, float)):
+            return float(value)
     return math.nan
 
 
-__all__ = ["METRICS", "PAYBACK_WITHIN", "QUANTILES", "Study", "at_quantiles", "at_values", "decompose",
-           "latin_hypercube", "lever_finance", "run_study", "summarise", "uncertain_paths"]
+__all__ = ["METRICS", "PAYBACK_WITHIN", "QUANTILES", "Study", "at_quantiles", "at_values", "check_ranges", "decompose",
+           "field_value", "latin_hypercube", "lever_finance", "run_study", "share_baseline_inputs", "summarise", "uncertain_paths"]
