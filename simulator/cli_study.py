@@ -139,7 +139,10 @@ def _print_study(result) -> None:  # noqa: ANN001 - a studies.uncertainty.Study
     t = Table(title=f"P50 and P10..P90 over {result.n_draws} draws x {result.replications} replications, hold {result.hold}",
               box=box.SIMPLE_HEAD)
     for col in ("lever", "saving/month", "P10..P90", "payback", "<=12 mo", "<=36 mo", "NPV 3y", "ROI 3y", "noise"):
-        t.add_column(col, justify="left" if col == "lever" else "right", overflow="fold")
+        if col == "lever":
+            t.add_column(col, overflow="fold", min_width=8)
+        else:
+            t.add_column(col, justify="right", no_wrap=True)
     for r in study_rows(result):
         t.add_row(r["scenario"], r["saving_month"], r["saving_month_range"].replace(" to ", ".."), r["payback_month"],
                   r["within_12"], r["within_36"], r["npv_3y"], r["roi_3y"], r["noise_share"])
@@ -151,9 +154,9 @@ def _print_study(result) -> None:  # noqa: ANN001 - a studies.uncertainty.Study
             top = df.iloc[0]
             out_console.print(f"Tornado, {name}: {top.input} moves the saving most "
                               f"({money(top.saving_low, result.currency)} at {top.low:g} to "
-                              f"{money(top.saving_high, result.currency)} at {top.high:g})", soft_wrap=True)
+                              f"{money(top.saving_high, result.currency)} at {top.high:g})")
     for line in summary_sentences(result):
-        out_console.print(line, soft_wrap=True)
+        out_console.print(line)
 
 
 def sweep(

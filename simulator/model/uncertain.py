@@ -185,6 +185,9 @@ def central_values(data: Any, path: str = "") -> tuple[Any, dict[str, Uncertain]
     the specs found (by dotted path, in file order). The central value keeps an integer as written
     when the spec's central parameter is one (so an integer field may be uncertain at its centre)."""
     found: dict[str, Uncertain] = {}
+    if not path and isinstance(data, dict) and "uncertain" in data:
+        raise ScenarioError("uncertain", data["uncertain"], "not a scenario field: write a range in place of the number, "
+                            "e.g. agent_hourly_wage: {low: 18, mode: 20, high: 24}")
 
     def walk(node: Any, where: str) -> Any:
         if is_uncertain_spec(node):
