@@ -90,9 +90,13 @@ def metric_values(metric: str, scenario: Scenario, base: Scenario | None) -> Non
 def _changed(sc: Scenario, changes: dict[str, float]) -> Scenario:
     try:
         return sc.with_changes(changes)
+    except ScenarioError as exc:
+        if "unknown field" not in exc.allowed:
+            raise ScenarioError(exc.path, exc.value, f"{exc.allowed}, at every point of --vary") from None
+        unknown = exc.path
     except (KeyError, IndexError, TypeError, ValueError):
-        path = next(iter(changes))
-        raise ScenarioError("--vary", path, f"a numeric field path of {sc.name}, e.g. costs.agent_hourly_wage") from None
+        unknown = next(iter(changes))
+    raise ScenarioError("--vary", unknown, f"a numeric field path of {sc.name}, e.g. costs.agent_hourly_wage")
 
 
 def grid_scenarios(scenario: Scenario, base: Scenario | None, varies: list[Vary]) -> list[tuple[dict, Scenario, Scenario | None]]:

@@ -43,7 +43,7 @@ def _roi_j(x: float, spread: float) -> str:
     if is_missing(x):
         return MISSING
     digits, step = justified_digits(spread, 1)
-    return f"{round(x / step) * step:,.{digits}f}×"
+    return f"{round(x / step) * step:,.{digits}f}×".replace("-", "\u2212")  # the minus sign money() uses
 
 
 def _payback(x: float) -> str:
