@@ -206,6 +206,9 @@ def sweep(
 
 
 def _print_sweep(result) -> None:  # noqa: ANN001 - a studies.sweep.SweepResult
+    from simulator.output.report.study import sweep_format  # deferred: matplotlib
+
+    fmt = sweep_format(result)
     t = Table(title=f"{result.metric} of {result.scenario}: {len(result.points)} points x {result.replications} replications, "
                     f"seed {result.seed} (common random numbers)")
     for v in result.varies:
@@ -213,5 +216,5 @@ def _print_sweep(result) -> None:  # noqa: ANN001 - a studies.sweep.SweepResult
     for col in ("mean", "95% CI"):
         t.add_column(col, justify="right")
     for r in result.points.to_dict("records"):
-        t.add_row(*[f"{r[v.path]:g}" for v in result.varies], f"{r['mean']:,.4g}", f"{r['ci95_low']:,.4g} .. {r['ci95_high']:,.4g}")
+        t.add_row(*[f"{r[v.path]:g}" for v in result.varies], fmt(r["mean"]), f"{fmt(r['ci95_low'])} .. {fmt(r['ci95_high'])}")
     out_console.print(t)

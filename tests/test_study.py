@@ -144,3 +144,12 @@ def test_sobol_without_salib_is_one_line_and_exit_2(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["study", str(base), str(lever), "--sobol", "-n", "2"])
     assert result.exit_code == 2
     assert result.stderr.strip() == "error: --sobol needs SALib, an optional extra: pip install 'ccsim[sensitivity]' (or pip install SALib)"
+
+
+def test_sobol_indices_put_the_dominant_input_first(tmp_path):
+    pytest.importorskip("SALib")
+    from simulator.studies.sensitivity import sobol
+
+    base, lever = files(tmp_path, {"low": 0.25, "mode": 0.3, "high": 0.35}, monthly_fee={"low": 0, "mode": 1000, "high": 20000})
+    s = sobol(load_scenario(base), [load_scenario(lever)], base_samples=4, **FAST).set_index("input")
+    assert s.loc["levers.ivr.monthly_fee", "ST"] > 0.8 > s.loc["levers.ivr.containment.billing", "ST"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ import pandas as pd
 from simulator.output.charts.sensitivity import draws_histogram, sweep_heatmap, sweep_line, tornado_chart
 from simulator.output.charts.style import drawable
 from simulator.output.export import inert_frame
-from simulator.output.fmt import MISSING, is_missing, money, pct
+from simulator.output.fmt import MISSING, is_missing, kpi_value, money, pct
 from simulator.output.report.page import esc, figure, header, summary_box, table, user_text, write_page
 from simulator.studies.uncertainty import PAYBACK_WITHIN, Study
 from simulator.studies.sweep import SweepResult
@@ -165,13 +166,23 @@ def _sobol_section(study: Study) -> list[str]:
                     esc(f"{r.ST_conf:.2f}")] for r in study.sobol.itertuples()])]
 
 
+MONEY_METRICS = ("saving_month", "monthly_cost", "total_cost", "cost_per_call", "cost_per_contact")
+
+
+def sweep_format(result: SweepResult) -> Callable[[float], str]:
+    """How a sweep's figure is written (console and HTML alike): money, a share, or a number."""
+    if result.metric in MONEY_METRICS:
+        return lambda x: money(x, result.currency)
+    return lambda x: kpi_value(result.metric, x, result.currency)
+
+
 def write_sweep_report(result: SweepResult, out_dir: Path) -> Path:
     """Write report.html and sweep.csv into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     inert_frame(result.points).to_csv(out_dir / "sweep.csv", index=False)
     label = {"saving_month": f"monthly saving vs {result.baseline} ({result.currency})",
              "monthly_cost": f"monthly cost ({result.currency})"}.get(result.metric, result.metric)
-    money_metric = result.metric in ("saving_month", "monthly_cost", "total_cost", "cost_per_call", "cost_per_contact")
+    money_metric = result.metric in MONEY_METRICS
     pts = result.points
     if len(result.varies) == 1:
         v = result.varies[0]
@@ -186,11 +197,11 @@ def write_sweep_report(result: SweepResult, out_dir: Path) -> Path:
     held = f", hold {result.hold}" if result.hold else ""
     meta = esc(f"{len(pts)} points x {result.replications} replications · seed {result.seed}{held}")
     head = [v.path for v in result.varies] + ["mean", "95% CI low", "95% CI high"]
-    fmt = (lambda x: money(x, result.currency)) if money_metric else (lambda x: f"{x:,.4g}")
+    fmt = sweep_format(result)
     rows = [[esc(f"{r[v.path]:g}") for v in result.varies] + [esc(fmt(r["mean"])), esc(fmt(r["ci95_low"])), esc(fmt(r["ci95_high"]))]
             for r in pts.to_dict("records")]
     body = [header("Sweep", result.scenario, "", meta), chart, table(head, rows)]
     return write_page(out_dir, f"Sweep - {result.scenario}", body)
 
 
-__all__ = ["justified_digits", "study_rows", "summary_sentences", "write_study_report", "write_sweep_report"]
+__all__ = ["MONEY_METRICS", "justified_digits", "sweep_format", "study_rows", "summary_sentences", "write_study_report", "write_sweep_report"]
