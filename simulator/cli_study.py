@@ -85,6 +85,7 @@ def study(
     """How sure are we: P10/P50/P90 of each lever's saving, payback, NPV and ROI over the uncertain inputs."""
     from simulator.cli_jobs import announce, progress  # deferred: studies, pandas, scipy
     from simulator.model.scenario import load_scenario  # deferred with the studies
+    from simulator.model.uncertain import with_uncertain  # deferred: scipy
     from simulator.output.report.study import write_study_report  # deferred: matplotlib
     from simulator.studies import sensitivity  # deferred: scipy
     from simulator.studies.simulate import default_workers  # deferred with the studies
@@ -104,7 +105,7 @@ def study(
     compares = draws + (1 + 2 * k if tornado and k else 0) + (sobol_samples * (k + 2) if sobol else 0)
     folder = _report_folder(out, f"study-{base.name}", report, json_out)
     with _Run("study", [baseline, *scenarios], folder, base.name) as run:
-        announce([sc.model_copy(update={"uncertain": {}}) for sc in files], n * compares, workers or default_workers(), err_console)
+        announce([with_uncertain(sc, {}) for sc in files], n * compares, workers or default_workers(), err_console)
         if k == 0:
             err_console.print("note: no uncertain input in these files: every draw is the same, the spread is the "
                               "simulation's noise only (write a number as {low, mode, high} to make it uncertain)",
@@ -138,14 +139,15 @@ def _print_study(result) -> None:  # noqa: ANN001 - a studies.uncertainty.Study
 
     t = Table(title=f"P50 and P10..P90 over {result.n_draws} draws x {result.replications} replications, hold {result.hold}",
               box=box.SIMPLE_HEAD)
-    for col in ("lever", "saving/month", "P10..P90", "payback", "<=12 mo", "<=36 mo", "NPV 3y", "ROI 3y", "noise"):
+    # NPV is in the sentences below: without it the table fits 100 columns with a readable lever name.
+    for col in ("lever", "saving/month", "P10..P90", "payback", "<=12 mo", "<=36 mo", "ROI 3y", "noise"):
         if col == "lever":
-            t.add_column(col, overflow="fold", min_width=8)
+            t.add_column(col, overflow="fold", min_width=14)
         else:
             t.add_column(col, justify="right", no_wrap=True)
     for r in study_rows(result):
         t.add_row(r["scenario"], r["saving_month"], r["saving_month_range"].replace(" to ", ".."), r["payback_month"],
-                  r["within_12"], r["within_36"], r["npv_3y"], r["roi_3y"], r["noise_share"])
+                  r["within_12"], r["within_36"], r["roi_3y"], r["noise_share"])
     out_console.print(t)
     if result.tornado is not None and not result.tornado.empty:
         from simulator.output.fmt import money  # deferred with the report

@@ -152,5 +152,5 @@ def test_a_range_its_field_cannot_take_fails_before_any_simulation(tmp_path):
 
 def test_the_key_uncertain_is_not_a_scenario_field(tmp_path):
     path = write(tmp_path, "odd.yaml", {**small_base(), "uncertain": {"costs.agent_hourly_wage": 1}})
-    with pytest.raises(ScenarioError, match="^uncertain must be "):
+    with pytest.raises(ScenarioError, match="^uncertain must be a known field"):
         load_scenario(path)

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from simulator.core.errors import InputFileError, ScenarioError
 from simulator.levers import Levers, active_levers
 from simulator.model.csvdata import absolutize_paths, inline_csv_inputs, replaced_inputs
-from simulator.model.uncertain import central_values
+from simulator.model.uncertain import central_values, with_uncertain
 from simulator.model.yamlsafe import YamlProblem, load_yaml
 from simulator.model.validation_errors import to_scenario_error
 from simulator.model.schema import DistributionSpec, FrozenModel, NonNegFloat, PositiveFloat, Share
@@ -221,8 +221,9 @@ class Scenario(_Model):
     levers: Levers = Levers()
     # Where the scenario was read from and which files it extends (not part of the model's meaning).
     source: str | None = Field(default=None, exclude=True)
-    # Uncertain inputs of the file (path -> ``uncertain.Uncertain``); the fields hold their central values.
-    uncertain: dict[str, Any] = Field(default_factory=dict, exclude=True)
+    _uncertain: dict[str, Any] = PrivateAttr(default_factory=dict)  # set by uncertain.with_uncertain
+
+    uncertain = property(lambda self: self._uncertain, doc="The file's uncertain inputs: path -> uncertain.Uncertain.")
 
     @property
     def currency(self) -> str:
@@ -321,7 +322,7 @@ def parse_scenario(data: dict[str, Any], source: str | None = None) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError("scenario", type(data).__name__, "a mapping of fields (YAML key: value)")
     try:
-        scenario = Scenario.model_validate({**data, "source": source, "uncertain": {}})  # set by load_scenario only
+        scenario = Scenario.model_validate({**data, "source": source})
     except ValidationError as exc:
         raise to_scenario_error(exc, data, Scenario) from None
     return check_scenario(scenario)
@@ -388,8 +389,7 @@ def resolve_scenario_dict(path: str | Path, _chain: tuple[Path, ...] = ()) -> di
 def load_scenario(path: str | Path) -> Scenario:
     """Load, merge (``extends:``) and validate a scenario file (CSV inputs it names included)."""
     data, uncertain = central_values(inline_csv_inputs(resolve_scenario_dict(path)))
-    scenario = parse_scenario(data, source=str(path))
-    return scenario.model_copy(update={"uncertain": uncertain}) if uncertain else scenario
+    return with_uncertain(parse_scenario(data, source=str(path)), uncertain)
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:

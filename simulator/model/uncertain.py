@@ -185,9 +185,6 @@ def central_values(data: Any, path: str = "") -> tuple[Any, dict[str, Uncertain]
     the specs found (by dotted path, in file order). The central value keeps an integer as written
     when the spec's central parameter is one (so an integer field may be uncertain at its centre)."""
     found: dict[str, Uncertain] = {}
-    if not path and isinstance(data, dict) and "uncertain" in data:
-        raise ScenarioError("uncertain", data["uncertain"], "not a scenario field: write a range in place of the number, "
-                            "e.g. agent_hourly_wage: {low: 18, mode: 20, high: 24}")
 
     def walk(node: Any, where: str) -> Any:
         if is_uncertain_spec(node):
@@ -205,4 +202,12 @@ def central_values(data: Any, path: str = "") -> tuple[Any, dict[str, Uncertain]
     return walk(copy.deepcopy(data), path), found
 
 
-__all__ = ["DISTRIBUTIONS", "TAIL", "Uncertain", "central_values", "is_uncertain_spec", "parse_spec"]
+def with_uncertain(scenario: Any, specs: dict[str, Uncertain]) -> Any:
+    """A copy of a Scenario that records these uncertain inputs (its ``uncertain``: a private
+    attribute, neither a field of the file nor dumped; ``with_changes`` starts afresh without it)."""
+    out = scenario.model_copy()
+    out._uncertain = dict(specs)
+    return out
+
+
+__all__ = ["DISTRIBUTIONS", "TAIL", "Uncertain", "central_values", "is_uncertain_spec", "parse_spec", "with_uncertain"]

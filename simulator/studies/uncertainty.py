@@ -25,6 +25,7 @@ from scipy.stats import qmc
 
 from simulator.core.errors import ScenarioError
 from simulator.model.scenario import Scenario
+from simulator.model.uncertain import with_uncertain
 from simulator.studies import finance
 from simulator.studies.attribution import monthly_cost
 from simulator.studies.compare import Comparison, compare
@@ -81,7 +82,7 @@ def share_baseline_inputs(baseline: Scenario, scenarios: list[Scenario]) -> list
     for sc in scenarios:
         shared = {p: spec for p, spec in baseline.uncertain.items()
                   if p not in sc.uncertain and field_value(sc, p) == field_value(baseline, p)}
-        out.append(sc.model_copy(update={"uncertain": {**shared, **sc.uncertain}}) if shared else sc)
+        out.append(with_uncertain(sc, {**shared, **sc.uncertain}) if shared else sc)
     return out
 
 
