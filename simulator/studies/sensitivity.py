@@ -50,6 +50,7 @@ def tornado(
     say = phase or (lambda text: None)
     files = [baseline, *share_baseline_inputs(baseline, scenarios)]
     paths = uncertain_paths(files)
+    by_name = {sc.name: sc for sc in files[1:]}
     say("tornado: every input at its central value")
     central = _savings(files, hold, n, seed, workers, progress)
     rows = []
@@ -63,6 +64,8 @@ def tornado(
                      if p in sc.uncertain else sc for sc in files]
             at.append(_savings(drawn, hold, n, seed, workers, progress))
         for name in central:
+            if p not in by_name[name].uncertain:  # another lever's input: it does not move this lever
+                continue
             rows.append({"input": p, "scenario": name, "low": ends[0], "high": ends[1], "saving_low": at[0][name],
                          "saving_high": at[1][name], "saving_central": central[name],
                          "swing": abs(at[1][name] - at[0][name])})
