@@ -89,7 +89,7 @@ def study(
     from simulator.output.report.study import write_study_report  # deferred: matplotlib
     from simulator.studies import sensitivity  # deferred: scipy
     from simulator.studies.simulate import default_workers  # deferred with the studies
-    from simulator.studies.uncertainty import run_study, uncertain_paths  # deferred: scipy
+    from simulator.studies.uncertainty import Runs, run_study, uncertain_paths  # deferred: scipy
 
     _check_hold(hold)
     scenarios = [p for p in scenarios if p.resolve() != baseline.resolve()]
@@ -112,13 +112,12 @@ def study(
                               markup=False, highlight=False, soft_wrap=True)
         runs = len(files) + (hold == "service" and not base.needs_staffing_optimizer)
         with progress(n * runs * compares, "Study", err_console) as tick:
-            options = dict(hold=hold, replications=n, seed=seed, workers=workers)
-            result = run_study(base, others, draws=draws, progress=tick, phase=tick.phase, **options)
+            runs = Runs(hold, n, seed, workers, progress=tick, phase=tick.phase)
+            result = run_study(base, others, draws, runs)
             if tornado and k:
-                result.tornado = sensitivity.tornado(base, others, phase=tick.phase, progress=tick, **options)
+                result.tornado = sensitivity.tornado(base, others, runs)
             if sobol:
-                result.sobol = sensitivity.sobol(base, others, base_samples=sobol_samples, phase=tick.phase,
-                                                    progress=tick, **options)
+                result.sobol = sensitivity.sobol(base, others, sobol_samples, runs)
             tick.phase("writing the report")
             path = run.job.publish(lambda d: write_study_report(result, d))
     if json_out:

@@ -18,10 +18,10 @@ from simulator.model.scenario import load_scenario, parse_scenario
 from simulator.studies import finance
 from simulator.studies.compare import compare
 from simulator.studies.sensitivity import tornado
-from simulator.studies.uncertainty import decompose, lever_finance, run_study
+from simulator.studies.uncertainty import Runs, decompose, lever_finance, run_study
 from test_compare import IVR, small_base, with_levers
 
-FAST = dict(replications=2, workers=1)
+FAST = Runs(replications=2, workers=1)
 
 
 def files(tmp_path: Path, containment: object, wage: object = 20, **ivr: object) -> tuple[Path, Path]:
@@ -48,7 +48,7 @@ def test_lever_finance_is_the_finance_modules_arithmetic():
 
 def test_zero_width_input_gives_the_deterministic_result_exactly(tmp_path):
     base, lever = files(tmp_path, {"low": 0.3, "mode": 0.3, "high": 0.3})
-    study = run_study(load_scenario(base), [load_scenario(lever)], draws=3, **FAST)
+    study = run_study(load_scenario(base), [load_scenario(lever)], draws=3, runs=FAST)
     plain = compare(parse_scenario(small_base()), [parse_scenario(with_levers(small_base(), "ivr", IVR))],
                     hold="staffing", replications=2, seed=3, workers=1, attribution=False)
     want = plain.finance.iloc[0]
@@ -66,7 +66,7 @@ def test_widening_a_range_widens_the_p10_p90_of_the_saving(tmp_path):
         folder = tmp_path / f"w{lo}"
         folder.mkdir()
         base, lever = files(folder, {"low": lo, "mode": 0.3, "high": hi})
-        s = run_study(load_scenario(base), [load_scenario(lever)], draws=6, **FAST).summary.set_index("metric")
+        s = run_study(load_scenario(base), [load_scenario(lever)], draws=6, runs=FAST).summary.set_index("metric")
         return s.loc["saving_month", "p90"] - s.loc["saving_month", "p10"]
 
     narrow, wide = width(0.28, 0.32), width(0.05, 0.6)
@@ -87,7 +87,7 @@ def test_the_tornado_ranks_a_dominant_input_first(tmp_path):
     # monthly_fee moves the saving by 20,000 a month; containment and the wage by far less.
     base, lever = files(tmp_path, {"low": 0.2, "mode": 0.3, "high": 0.4}, wage={"low": 19, "mode": 20, "high": 21},
                         monthly_fee={"low": 0, "mode": 1000, "high": 20000})
-    t = tornado(load_scenario(base), [load_scenario(lever)], **FAST)
+    t = tornado(load_scenario(base), [load_scenario(lever)], FAST)
     assert t["input"].iloc[0] == "levers.ivr.monthly_fee"
     top = t.iloc[0]
     assert top["saving_low"] - top["saving_high"] == pytest.approx(20000, rel=1e-6)  # the fee, nothing else moved
@@ -97,12 +97,12 @@ def test_the_tornado_ranks_a_dominant_input_first(tmp_path):
 def test_latin_hypercube_runs_are_reproducible_and_do_not_depend_on_workers(tmp_path):
     base, lever = files(tmp_path, {"low": 0.1, "mode": 0.3, "high": 0.4}, wage={"low": 18, "mode": 20, "high": 24})
     b, sc = load_scenario(base), load_scenario(lever)
-    one = run_study(b, [sc], draws=3, replications=2, workers=1).draws
-    again = run_study(b, [sc], draws=3, replications=2, workers=1).draws
-    two = run_study(b, [sc], draws=3, replications=2, workers=2).draws
+    one = run_study(b, [sc], draws=3, runs=FAST).draws
+    again = run_study(b, [sc], draws=3, runs=FAST).draws
+    two = run_study(b, [sc], draws=3, runs=Runs(replications=2, workers=2)).draws
     pd.testing.assert_frame_equal(one, again)
     pd.testing.assert_frame_equal(one, two)
-    other = run_study(b, [sc], draws=3, replications=2, workers=1, seed=99).draws
+    other = run_study(b, [sc], draws=3, runs=Runs(replications=2, workers=1, seed=99)).draws
     assert not np.allclose(one["costs.agent_hourly_wage"], other["costs.agent_hourly_wage"])
     # The baseline's range is the lever's too: the wage draw is the same in both (saving = lever effect).
     assert one["costs.agent_hourly_wage"].nunique() == 3
@@ -151,5 +151,5 @@ def test_sobol_indices_put_the_dominant_input_first(tmp_path):
     from simulator.studies.sensitivity import sobol
 
     base, lever = files(tmp_path, {"low": 0.25, "mode": 0.3, "high": 0.35}, monthly_fee={"low": 0, "mode": 1000, "high": 20000})
-    s = sobol(load_scenario(base), [load_scenario(lever)], base_samples=4, **FAST).set_index("input")
+    s = sobol(load_scenario(base), [load_scenario(lever)], base_samples=4, runs=FAST).set_index("input")
     assert s.loc["levers.ivr.monthly_fee", "ST"] > 0.8 > s.loc["levers.ivr.containment.billing", "ST"]

@@ -13,56 +13,40 @@ paired comparisons for k inputs).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from simulator.core.errors import CcsimError
 from simulator.model.scenario import Scenario
-from simulator.studies.compare import compare
-from simulator.studies.uncertainty import at_quantiles, at_values, draw_savings, share_baseline_inputs, uncertain_paths
+from simulator.studies.uncertainty import Runs, at_quantiles, at_values, draw_savings, setup
 
 SOBOL_CLIP = 0.005  # Sobol points on the cube's faces would sit on an unbounded spec's infinite ends
 
 
-def _savings(files: list[Scenario], hold: str, replications: int, seed: int, workers: int | None,
-             progress: Callable[[int], None] | None) -> dict[str, float]:
-    comp = compare(files[0], files[1:], hold=hold, replications=replications, seed=seed, workers=workers,
-                   progress=progress, attribution=False)
-    return {r["scenario"]: r["saving_month"] for r in draw_savings(comp)}
+def _savings(runs: Runs, files: list[Scenario]) -> dict[str, float]:
+    return {r["scenario"]: r["saving_month"] for r in draw_savings(runs.compare(files))}
 
 
-def tornado(
-    baseline: Scenario,
-    scenarios: list[Scenario],
-    hold: str = "staffing",
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    phase: Callable[[str], None] | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> pd.DataFrame:
-    """One row per (lever scenario, uncertain input): input, scenario, low, high (the input's
-    values), saving_low, saving_high, saving_central, swing; largest swing first within a lever."""
-    n = replications or baseline.replications
-    seed = baseline.seed if seed is None else seed
-    say = phase or (lambda text: None)
-    files = [baseline, *share_baseline_inputs(baseline, scenarios)]
-    paths = uncertain_paths(files)
+def tornado(baseline: Scenario, scenarios: list[Scenario], runs: Runs = Runs()) -> pd.DataFrame:
+    """One row per (lever scenario, uncertain input that reaches it): input, scenario, low, high
+    (the input's values), saving_low, saving_high, saving_central, swing; largest swing first
+    within a lever."""
+    runs, files, paths = setup(baseline, scenarios, runs)
     by_name = {sc.name: sc for sc in files[1:]}
-    say("tornado: every input at its central value")
-    central = _savings(files, hold, n, seed, workers, progress)
+    runs.say("tornado: every input at its central value")
+    central = _savings(runs, files)
     rows = []
     for i, p in enumerate(paths, start=1):
         spec = next(sc.uncertain[p] for sc in files if p in sc.uncertain)
         ends = spec.ends()
         at = []
         for side in (0, 1):
-            say(f"tornado: {p} at its {'low' if side == 0 else 'high'} end ({i}/{len(paths)})")
+            runs.say(f"tornado: {p} at its {'low' if side == 0 else 'high'} end ({i}/{len(paths)})")
             drawn = [at_values(sc, {p: sc.uncertain[p].ends()[side]}, f"the tornado's {('low', 'high')[side]} end")
                      if p in sc.uncertain else sc for sc in files]
-            at.append(_savings(drawn, hold, n, seed, workers, progress))
+            at.append(_savings(runs, drawn))
         for name in central:
             if p not in by_name[name].uncertain:  # another lever's input: it does not move this lever
                 continue
@@ -89,35 +73,21 @@ def check_sobol() -> None:
     _salib()
 
 
-def sobol(
-    baseline: Scenario,
-    scenarios: list[Scenario],
-    base_samples: int = 8,
-    hold: str = "staffing",
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    phase: Callable[[str], None] | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> pd.DataFrame:
+def sobol(baseline: Scenario, scenarios: list[Scenario], base_samples: int = 8, runs: Runs = Runs()) -> pd.DataFrame:
     """First-order (S1) and total (ST) Sobol indices of each lever's monthly saving, with SALib's
     95% confidence half-widths. ``base_samples`` is rounded up to a power of two."""
     sample, analyze = _salib()
-    n = replications or baseline.replications
-    seed = baseline.seed if seed is None else seed
-    say = phase or (lambda text: None)
-    files = [baseline, *share_baseline_inputs(baseline, scenarios)]
-    paths = uncertain_paths(files)
+    runs, files, paths = setup(baseline, scenarios, runs)
     if len(paths) < 2:
         raise CcsimError(f"--sobol needs at least 2 uncertain inputs (the files have {len(paths)})")
     problem = {"num_vars": len(paths), "names": paths, "bounds": [[0.0, 1.0]] * len(paths)}
     m = 1 << max(1, int(np.ceil(np.log2(max(2, base_samples)))))
-    points = np.clip(sample.sample(problem, m, calc_second_order=False, seed=seed), SOBOL_CLIP, 1 - SOBOL_CLIP)
+    points = np.clip(sample.sample(problem, m, calc_second_order=False, seed=runs.seed), SOBOL_CLIP, 1 - SOBOL_CLIP)
     ys: dict[str, list[float]] = {sc.name: [] for sc in scenarios}
     for i, u in enumerate(points, start=1):
-        say(f"Sobol point {i}/{len(points)}")
+        runs.say(f"Sobol point {i}/{len(points)}")
         q = dict(zip(paths, u))
-        for name, y in _savings([at_quantiles(sc, q, f"Sobol point {i}") for sc in files], hold, n, seed, workers, progress).items():
+        for name, y in _savings(runs, [at_quantiles(sc, q, f"Sobol point {i}") for sc in files]).items():
             ys[name].append(y)
     rows = []
     for name, y in ys.items():
@@ -126,7 +96,7 @@ def sobol(
             res = {"S1": np.zeros(len(paths)), "ST": np.zeros(len(paths)), "S1_conf": np.zeros(len(paths)),
                    "ST_conf": np.zeros(len(paths))}
         else:
-            res = analyze.analyze(problem, arr, calc_second_order=False, seed=seed)
+            res = analyze.analyze(problem, arr, calc_second_order=False, seed=runs.seed)
         for j, p in enumerate(paths):
             rows.append({"scenario": name, "input": p, "S1": float(res["S1"][j]), "S1_conf": float(res["S1_conf"][j]),
                          "ST": float(res["ST"][j]), "ST_conf": float(res["ST_conf"][j])})

@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-import numpy as np
 import pandas as pd
 
 from simulator.analysis.stats import mean_ci

@@ -15,6 +15,7 @@ variance (between-draw) holds beyond that is the inputs' part. Which one dominat
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Callable
@@ -219,40 +220,56 @@ def decompose(means: np.ndarray, within: np.ndarray, replications: int) -> dict:
             "input_share": share, "dominant": dominant}
 
 
-def run_study(
-    baseline: Scenario,
-    scenarios: list[Scenario],
-    draws: int = 20,
-    hold: str = "staffing",
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    progress: Callable[[int], None] | None = None,
-    phase: Callable[[str], None] | None = None,
-) -> Study:
-    """Draw the uncertain inputs ``draws`` times and compare the drawn scenarios in each draw."""
-    n = replications or baseline.replications
-    seed = baseline.seed if seed is None else seed
-    say = phase or (lambda text: None)
+@dataclass(frozen=True)
+class Runs:
+    """How every paired comparison of a study, a tornado or a Sobol run is made (``compare``):
+    what is held, replications and seed (default: the baseline's), workers, progress callbacks."""
+
+    hold: str = "staffing"
+    replications: int | None = None
+    seed: int | None = None
+    workers: int | None = None
+    progress: Callable[[int], None] | None = None
+    phase: Callable[[str], None] | None = None
+
+    def say(self, text: str) -> None:
+        if self.phase is not None:
+            self.phase(text)
+
+    def compare(self, files: list[Scenario]) -> Comparison:
+        """The paired comparison of ``files[0]`` (baseline) with the others, no attribution."""
+        return compare(files[0], files[1:], hold=self.hold, replications=self.replications, seed=self.seed,
+                       workers=self.workers, progress=self.progress, attribution=False)
+
+
+def setup(baseline: Scenario, scenarios: list[Scenario], runs: Runs) -> tuple[Runs, list[Scenario], list[str]]:
+    """(runs with the baseline's replications and seed filled in, files, uncertain paths): the
+    lever files take the baseline's inherited ranges, and every range is checked at both ends."""
     files = [baseline, *share_baseline_inputs(baseline, scenarios)]
     check_ranges(files)
-    paths = uncertain_paths(files)
-    u = latin_hypercube(draws, len(paths), seed)
+    runs = dataclasses.replace(runs, replications=runs.replications or baseline.replications,
+                               seed=baseline.seed if runs.seed is None else runs.seed)
+    return runs, files, uncertain_paths(files)
+
+
+def run_study(baseline: Scenario, scenarios: list[Scenario], draws: int = 20, runs: Runs = Runs()) -> Study:
+    """Draw the uncertain inputs ``draws`` times and compare the drawn scenarios in each draw."""
+    runs, files, paths = setup(baseline, scenarios, runs)
+    u = latin_hypercube(draws, len(paths), runs.seed)
     rows = []
     for i in range(draws):
         q = dict(zip(paths, u[i]))
         label = f"draw {i + 1}"
-        say(f"{label}/{draws}")
+        runs.say(f"{label}/{draws}")
         drawn = [at_quantiles(sc, q, label) for sc in files]
-        comp = compare(drawn[0], drawn[1:], hold=hold, replications=n, seed=seed, workers=workers,
-                       progress=progress, attribution=False)
         values = {p: _value(files, drawn, p) for p in paths}
-        rows += [{"draw": i + 1, **values, **r} for r in draw_savings(comp)]
+        rows += [{"draw": i + 1, **values, **r} for r in draw_savings(runs.compare(drawn))]
     frame = pd.DataFrame(rows)
     names = [sc.name for sc in scenarios]
-    summary, payback, spread = summarise(frame, names, n)
+    summary, payback, spread = summarise(frame, names, runs.replications)
     inputs = {p: next(sc.uncertain[p] for sc in files if p in sc.uncertain).describe() for p in paths}
-    return Study(baseline.name, names, hold, n, seed, draws, baseline.currency, frame, summary, payback, spread, inputs)
+    return Study(baseline.name, names, runs.hold, runs.replications, runs.seed, draws, baseline.currency, frame, summary,
+                 payback, spread, inputs)
 
 
 def _value(files: list[Scenario], drawn: list[Scenario], path: str) -> float:
@@ -264,5 +281,5 @@ def _value(files: list[Scenario], drawn: list[Scenario], path: str) -> float:
     return math.nan
 
 
-__all__ = ["METRICS", "PAYBACK_WITHIN", "QUANTILES", "Study", "at_quantiles", "at_values", "check_ranges", "decompose",
-           "field_value", "latin_hypercube", "lever_finance", "run_study", "share_baseline_inputs", "summarise", "uncertain_paths"]
+__all__ = ["METRICS", "Runs", "PAYBACK_WITHIN", "QUANTILES", "Study", "at_quantiles", "at_values", "check_ranges", "decompose",
+           "field_value", "latin_hypercube", "lever_finance", "run_study", "setup", "share_baseline_inputs", "summarise", "uncertain_paths"]

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-import pandas as pd
 
 from simulator.output.charts.sensitivity import draws_histogram, sweep_heatmap, sweep_line, tornado_chart
 from simulator.output.charts.style import drawable
