@@ -105,7 +105,7 @@ def study(
     compares = draws + (1 + 2 * k if tornado and k else 0) + (sobol_samples * (k + 2) if sobol else 0)
     folder = _report_folder(out, f"study-{base.name}", report, json_out)
     with _Run("study", [baseline, *scenarios], folder, base.name) as run:
-        announce([with_uncertain(sc, {}) for sc in files], n * compares, workers or default_workers(), err_console)
+        announce([with_uncertain(sc, {}) for sc in files], n * compares, workers or default_workers(), err_console, False)
         if k == 0:
             err_console.print("note: no uncertain input in these files: every draw is the same, the spread is the "
                               "simulation's noise only (write a number as {low, mode, high} to make it uncertain)",
@@ -174,9 +174,10 @@ def sweep(
     json_out: JsonOpt = False,
 ) -> None:
     """A figure over a grid of one or two inputs, every point with the same random numbers."""
-    from simulator.cli_jobs import progress  # deferred with the studies
+    from simulator.cli_jobs import announce, progress  # deferred with the studies
     from simulator.model.scenario import load_scenario  # deferred with the studies
     from simulator.output.report.study import write_sweep_report  # deferred: matplotlib
+    from simulator.studies.simulate import default_workers  # deferred with the studies
     from simulator.studies.sweep import grid_scenarios, metric_values, parse_vary, sweep as run_sweep  # deferred: pandas
 
     _check_hold(hold)
@@ -192,6 +193,7 @@ def sweep(
     n = replications or sc.replications
     folder = _report_folder(out, f"sweep-{sc.name}", report, json_out)
     with _Run("sweep", [scenario] + ([baseline] if baseline else []), folder, sc.name) as run:
+        announce([sc] + ([base] if base else []), n * len(points), workers or default_workers(), err_console, False)
         with progress(n * len(points) * (2 if base else 1), "Sweep", err_console) as tick:
             result = run_sweep(sc, varies, base, metric, hold, n, seed, workers, progress=tick)
             tick.phase("writing the report")

@@ -68,6 +68,11 @@ def test_two_varies_make_a_grid_and_a_baseline_makes_it_a_paired_saving(tmp_path
     # A cheaper VoIP minute saves more; the wage is the center's, set in both files, so it moves no saving much.
     assert p[(0.005, 18)] > p[(0.01, 18)] > p[(0.015, 18)]
     assert abs(p[(0.01, 22)] - p[(0.01, 18)]) < 0.1 * abs(p[(0.005, 18)] - p[(0.015, 18)])
+    from simulator.output.report.study import write_sweep_report
+
+    html = write_sweep_report(res, tmp_path / "heat").read_text(encoding="utf-8")
+    assert html.count("<img") == 1 and "over levers.voip.inbound_per_minute and costs.agent_hourly_wage" in html
+    assert len(pd.read_csv(tmp_path / "heat" / "sweep.csv")) == 6
 
 
 def test_sweep_command_writes_csv_and_html_and_refuses_a_path_the_file_lacks(tmp_path):
