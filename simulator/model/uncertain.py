@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from simulator.core.errors import ScenarioError
 
@@ -65,6 +64,8 @@ class Uncertain:
         return dict(self.params)
 
     def _frozen(self) -> Any:
+        from scipy import stats  # deferred: scipy.stats takes a second to import; only ranges need it
+
         p = self.p
         d = self.distribution
         if d == "uniform":

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -168,7 +168,6 @@ class Study:
     inputs: dict[str, str]
     tornado: pd.DataFrame | None = None
     sobol: pd.DataFrame | None = None
-    notes: list[str] = field(default_factory=list)
 
     def to_json_dict(self) -> dict:
         def num(x: object) -> float | None:
@@ -187,7 +186,7 @@ class Study:
                            "input_share": num(v.input_share), "dominant": v.dominant},
             }
         return {"baseline": self.baseline, "hold": self.hold, "draws": self.n_draws, "replications": self.replications,
-                "seed": self.seed, "inputs": self.inputs, "levers": levers, "notes": self.notes}
+                "seed": self.seed, "inputs": self.inputs, "levers": levers}
 
 
 def summarise(draws: pd.DataFrame, scenarios: list[str], replications: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

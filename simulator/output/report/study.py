@@ -131,8 +131,6 @@ def write_study_report(study: Study, out_dir: Path) -> Path:
                            f"Monthly saving over the draws: {name}"))
     body += _tornado_section(study)
     body += _sobol_section(study)
-    for note in study.notes:
-        body.append(f'<p class="note">{esc(note)}</p>')
     return write_page(out_dir, f"How sure are we - {study.baseline}", body)
 
 
