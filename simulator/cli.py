@@ -2,6 +2,8 @@
 
 Every error the package raises on purpose (CcsimError) becomes one line on stderr and exit code 2,
 without a traceback.
+Start-up: the commands import the simulation, reports and optimizers (pandas, scipy, matplotlib)
+when they run, so `ccsim --help` and `ccsim validate` stay light (tests/test_startup.py).
 """
 
 from __future__ import annotations
@@ -9,31 +11,25 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import shlex
 import sys
 from contextlib import contextmanager
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Callable, Iterator, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from simulator.cli_calibrate import calibrate as calibrate_command
-from simulator.cli_tables import print_comparison
 from simulator.cli_jobs import Job, announce, interrupted_message, progress, start_job
 from simulator.core.errors import CcsimError, InputFileError
-from simulator.model.build import build_plan
-from simulator.model.scenario import load_scenario
-from simulator.output.export import inert_frame, slug
-from simulator.output.fmt import TEXT_MISSING, ci_text, kpi_text, number, pct
-from simulator.output.report import write_compare_report, write_run_report
-from simulator.studies.compare import compare as run_compare
-from simulator.studies.roster import Roster, optimize_roster
-from simulator.studies.simulate import SimulationResult, default_workers, simulate
-from simulator.studies.staffing import optimize_staffing
+
+if TYPE_CHECKING:
+    from simulator.studies.compare import Comparison
+    from simulator.studies.simulate import SimulationResult
 
 def _click_error(name: str) -> type[Exception]:
     """Click's exception class ``name``: typer >= 0.20 vendors click, older ones import it, and
@@ -94,7 +90,10 @@ app = typer.Typer(
 )
 # User text (names, currency) is printed as written: no emoji codes (':x:'), no rich markup
 # ('[bold]', or a stray '[/x]' that would make rich raise), no highlighting.
-out_console = Console(emoji=False, markup=False, highlight=False)
+# Not a terminal (a pipe, a log file, CI): 100 columns, the width the tables are laid out for, instead of
+# rich's 80 that would cut the ranking's figures ("+28…"); COLUMNS still wins when set.
+_PIPE_WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 100
+out_console = Console(emoji=False, markup=False, highlight=False, width=_PIPE_WIDTH)
 err_console = Console(stderr=True, emoji=False, markup=False, highlight=False)
 
 
@@ -122,6 +121,7 @@ ResumeOpt = Annotated[Optional[Path], typer.Option("--resume", help="Continue an
 
 
 def _default_out(name: str) -> Path:
+    from simulator.output.names import slug  # a file name: only for a command that writes files
     return Path("reports") / f"{slug(name)}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
@@ -137,6 +137,8 @@ def run(
     resume: ResumeOpt = None,
 ) -> None:
     """Simulate one scenario: KPIs and costs with 95% confidence intervals."""
+    from simulator.model.scenario import load_scenario  # pydantic models: after parsing the command line
+    from simulator.studies.simulate import default_workers, simulate  # the engine (simpy), pandas
     with _errors():
         sc = load_scenario(scenario)
         n = replications or sc.replications
@@ -146,13 +148,20 @@ def run(
         with _interruptible(job), progress(n, f"Simulating {sc.name}", err_console) as tick:
             result = simulate(sc, replications=n, seed=seed, workers=workers, progress=tick, store=job.store)
             tick.phase("writing the report")
-            path = job.publish(lambda folder: write_run_report(result, folder))
+            path = job.publish(functools.partial(_write_report, result))
     if json_out:
         sys.stdout.write(json.dumps(result.to_json_dict(), allow_nan=False) + "\n")
         return
     _print_run(result)
     if path is not None:
         out_console.print(f"Report written to {path}")
+
+
+def _write_report(result: SimulationResult | Comparison, folder: Path) -> Path:
+    """The report of a run or a comparison into ``folder``."""
+    from simulator.output.report import write_compare_report, write_run_report  # matplotlib, openpyxl: only with a report
+    from simulator.studies.simulate import SimulationResult  # loaded already by the command
+    return write_run_report(result, folder) if isinstance(result, SimulationResult) else write_compare_report(result, folder)
 
 
 @contextmanager
@@ -167,6 +176,8 @@ def _interruptible(job: Job) -> Iterator[None]:
 
 
 def _print_run(result: SimulationResult) -> None:
+    from rich.table import Table  # rich's tables: only for a command that prints one
+    from simulator.output.fmt import TEXT_MISSING, ci_text, kpi_text, number, pct  # pandas, via the cost components
     m = result.metrics()
     cur = result.scenario.currency
     t = Table(title=f"{result.name} - {len(result.replications)} replications, seed {result.seed}")
@@ -192,6 +203,8 @@ def _print_run(result: SimulationResult) -> None:
 @app.command()
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario file (and the files it extends) without simulating."""
+    from simulator.model.build import build_plan  # the model layer: after parsing the command line
+    from simulator.model.scenario import load_scenario  # the same
     with _errors():
         sc = load_scenario(scenario)
         if not any(g.staffing == "optimize" for g in sc.agents.groups):
@@ -236,6 +249,12 @@ def staff(
     shifts: Annotated[bool, typer.Option("--shifts", help="Also roster the requirement into the scenario's agents.shifts (fewest paid hours); the roster CSV goes next to the staffing CSV.")] = False,
 ) -> None:
     """Fewest agents per interval and group that meet the service target (found by simulation)."""
+    from rich.table import Table  # rich's tables: only for a command that prints one
+    from simulator.cli_tables import print_roster  # rich's tables, pandas: the same
+    from simulator.model.scenario import load_scenario  # pydantic models: after parsing the command line
+    from simulator.output.export import inert_frame  # pandas, openpyxl: only here
+    from simulator.studies.roster import optimize_roster  # scipy.optimize (milp): only here
+    from simulator.studies.staffing import optimize_staffing  # the engine (simpy), scipy: only here
     with _errors():
         sc = load_scenario(scenario)
         with progress(0, f"Staffing {sc.name}", err_console) as tick:
@@ -268,12 +287,13 @@ def staff(
         t.add_row(*[_cell(c, r[c]) for c in table.columns if c in shown])
     out_console.print(t)
     if study is not None:
-        _print_roster(study.roster)
+        print_roster(study.roster, out_console)
     out_console.print(f"Written to {path}" + (f" and {roster_path}" if roster_path else ""))
 
 
 def _staff_csv_paths(csv: Path | None, name: str, roster: bool) -> tuple[Path, Path | None]:
     """The staffing CSV and, with a roster, ``<stem>-roster.csv`` next to it; nothing is overwritten."""
+    from simulator.output.names import slug  # a file name: only for a command that writes files
     path = csv or Path("reports") / f"{slug(name)}-staffing.csv"
 
     def twin(p: Path) -> Path | None:
@@ -287,28 +307,12 @@ def _staff_csv_paths(csv: Path | None, name: str, roster: bool) -> tuple[Path, P
     return path, twin(path)
 
 
-def _print_roster(roster: Roster) -> None:
-    for label, days in roster.day_classes():
-        for title, frame in ((f"Roster, {label}: required vs on the phones per interval (all groups)", roster.interval_summary(days[0])),
-                             (f"Heads per shift type, {label} (per day)", roster.by_shift_type(days[0]))):
-            t = Table(title=title)
-            for col in frame.columns:
-                t.add_column(col, justify="right")
-            for r in frame.itertuples(index=False):
-                t.add_row(*[number(v, 1) if isinstance(v, float) else str(v) for v in r])
-            out_console.print(t)
-    out_console.print(f"Paid hours: {number(roster.paid_hours, 1)} over {len(roster.weekdays)} day(s), paid breaks in, unpaid "
-                      f"lunch out (the requirement is {number(roster.required_hours, 1)} agent-hours on the phones); "
-                      f"integer program solved in {roster.solve_seconds:.2f} s"
-                      + (f", within {roster.mip_gap:.2%} of the optimum (time limit)" if roster.mip_gap > 1e-6 else ", optimal"),
-                      markup=False, highlight=False)
-
-
 def _json_num(x: float) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
 def _cell(col: str, v: object) -> str:
+    from simulator.output.fmt import kpi_text  # pandas, via the cost components
     if isinstance(v, float):
         return kpi_text(col, v)
     return str(v)
@@ -330,6 +334,10 @@ def compare(
     details: Annotated[bool, typer.Option("--details", help="Also print every KPI's paired difference, the finance figures and the attribution (always in the report and --json).")] = False,
 ) -> None:
     """Compare lever scenarios with a baseline: paired differences, savings, ROI."""
+    from simulator.cli_tables import print_comparison  # rich's tables, pandas: only here
+    from simulator.model.scenario import load_scenario  # pydantic models: after parsing the command line
+    from simulator.studies.compare import compare as run_compare  # the engine (simpy), scipy: only here
+    from simulator.studies.simulate import default_workers  # with the engine
     if hold not in ("service", "staffing"):
         _fail(f"--hold must be 'service' or 'staffing' (got {hold!r})")
     if target not in ("file", "as-is"):
@@ -353,7 +361,7 @@ def compare(
             comp = run_compare(base, others, hold=hold, replications=replications, seed=seed, workers=workers,
                                progress=tick, store=job.store, target=target, phase=tick.phase)
             tick.phase("writing the report")
-            path = job.publish(lambda folder: write_compare_report(comp, folder))
+            path = job.publish(functools.partial(_write_report, comp))
     if json_out:
         sys.stdout.write(json.dumps(comp.to_json_dict(), allow_nan=False) + "\n")
         return

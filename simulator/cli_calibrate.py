@@ -12,13 +12,10 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from simulator.calibrate import PRESETS, FitOptions, calibrate_interval_report, column_map
+from simulator.calibrate import PRESETS, calibrate_interval_report, column_map
 from simulator.calibrate import calibrate as run_calibration
-from simulator.calibrate.diagnostics import fit_check
-from simulator.cli_jobs import progress
+from simulator.cli_jobs import progress, start_job
 from simulator.core.errors import InputFileError
-from simulator.output.fmt import pct
-from simulator.output.report.calibration import write_calibration_report
 
 out_console = Console(emoji=False, markup=False, highlight=False)
 err_console = Console(stderr=True, emoji=False, markup=False, highlight=False)
@@ -42,8 +39,14 @@ def calibrate(
     replications: Annotated[int, typer.Option("--replications", "-r", min=2, max=1000, help="Replications for the fit report's simulations.")] = 5,
     workers: Annotated[Optional[int], typer.Option("--workers", "-w", min=1, max=256, help="Parallel processes for the fit report (default: all cores).")] = None,
     interval_report: Annotated[bool, typer.Option("--interval-report", help="LOG is an interval report (interval_start, queue, offered, answered, abandoned, aht_seconds, service_level, agents).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
 ) -> None:
     """Fit a baseline scenario to a per-call log (volumes, profile, handle time, patience, FCR, redials, staffing)."""
+    if out.exists() and (out.is_dir() or not force):
+        raise InputFileError(f"--out {out} already exists; choose a new file so nothing you wrote is overwritten"
+                             + ("" if out.is_dir() else " (or add --force to replace it)"))
+    from simulator.calibrate.fit import FitOptions  # the fitting (scipy.stats): only when this command runs
+    from simulator.output.fmt import pct  # pandas, through the cost components it names
     if interval_report:
         if report is not None:
             raise InputFileError("--report needs a per-call log (an interval report has no waits or handle times to draw)")
@@ -53,12 +56,16 @@ def calibrate(
         return
     layout = column_map(preset, mapping, column, outcome, time_format)
     options = FitOptions(interval_minutes or 30, target_seconds, fcr_window_days, redial_window_seconds)
+    job = start_job("calibrate", [log], report, name or log.stem, None, flag="--report") if report is not None else None
     cal, sc = run_calibration(log, out, layout, options, name, timezone)
     page = None
-    if report is not None:
+    if job is not None:
+        from simulator.calibrate.diagnostics import fit_check  # simulation and charts (matplotlib): only with --report
+        from simulator.output.report.calibration import write_calibration_report  # with fit_check
         with progress(0, f"Fit report for {sc.name}", err_console) as tick:
             tick.phase("simulating the calibrated baseline and the back-test")
-            page = write_calibration_report(cal, fit_check(cal, sc, replications, workers=workers), report)
+            check = fit_check(cal, sc, replications, workers=workers)
+            page = job.publish(lambda folder: write_calibration_report(cal, check, folder))
             tick(1)
     obs = cal.observed
     out_console.print(f"{out}: '{sc.name}' from {len(cal.log):,} calls, {len(sc.contact_types)} contact types, "

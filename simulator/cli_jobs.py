@@ -19,17 +19,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from simulator.core.errors import InputFileError
-from simulator.model.oddities import odd_inputs
-from simulator.model.scenario import Scenario
-from simulator.output.export import slug
-from simulator.output.checkpoint import DiskReplicationStore, read_job, write_job
-from simulator.studies.estimate import estimate_work
+
+if TYPE_CHECKING:
+    from simulator.model.scenario import Scenario
+    from simulator.output.checkpoint import DiskReplicationStore
 
 PARTIAL_SUFFIX = ".partial"
 LONG_SECONDS = 60.0  # work expected to take longer than this is announced
@@ -47,6 +45,7 @@ class Job:
 
     @property
     def store(self) -> DiskReplicationStore:
+        from simulator.output.checkpoint import DiskReplicationStore  # pandas: only for a command that simulates
         return DiskReplicationStore(self.work)
 
     def publish(self, write: Callable[[Path], Path]) -> Path | None:
@@ -68,7 +67,7 @@ class Job:
 
 
 def start_job(command: str, scenario_files: list[Path], report: Path | None, name: str,
-              resume: Path | None) -> Job:
+              resume: Path | None, flag: str = "--out") -> Job:
     """Check the report folder and create the work folder, before any simulation.
 
     ``report`` is where the report goes (None: none). The work folder is ``<report>.partial`` next
@@ -76,6 +75,8 @@ def start_job(command: str, scenario_files: list[Path], report: Path | None, nam
     (nothing is left in the user's folders by a run that writes no report). With ``resume``, the
     work folder is the one given and must belong to the same command and scenario files.
     """
+    from simulator.output.checkpoint import read_job, write_job  # pandas: only for a command that simulates
+    from simulator.output.names import slug  # a file name: the same
     names = [str(p.resolve()) for p in scenario_files]
     if resume is not None:
         job = read_job(resume)
@@ -92,7 +93,7 @@ def start_job(command: str, scenario_files: list[Path], report: Path | None, nam
             raise InputFileError(f"{work} is left from an interrupted run; add --resume {work} to continue it, "
                                  "or delete it")
     if report is not None:
-        _check_report_folder(report)
+        _check_report_folder(report, flag)
     try:
         work.mkdir(parents=True, exist_ok=resume is not None)
         write_job(work, {"command": command, "scenarios": names, "report": str(report) if report else None})
@@ -101,15 +102,15 @@ def start_job(command: str, scenario_files: list[Path], report: Path | None, nam
     return Job(command, report, work, names)
 
 
-def _check_report_folder(report: Path) -> None:
+def _check_report_folder(report: Path, flag: str = "--out") -> None:
     if report.exists() and not report.is_dir():
-        raise InputFileError(f"--out must be a folder (got the file {report})")
+        raise InputFileError(f"{flag} must be a folder (got the file {report})")
     if report.is_dir() and any(report.iterdir()):
-        raise InputFileError(f"--out folder {report} is not empty; choose a new folder so nothing is overwritten")
+        raise InputFileError(f"{flag} folder {report} is not empty; choose a new folder so nothing is overwritten")
     if not report.exists():
         parent = next((p for p in report.parents if p.exists()), Path("."))
         if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-            raise InputFileError(f"--out folder {report} cannot be created: {parent} is not a writable folder")
+            raise InputFileError(f"{flag} folder {report} cannot be created: {parent} is not a writable folder")
 
 
 def _move_into_place(staging: Path, report: Path) -> None:
@@ -129,6 +130,8 @@ def interrupted_message(job: Job, command_line: str) -> str:
 def announce(scenarios: list[Scenario], replications: int, workers: int, console: Console, resumable: bool = True) -> None:
     """Notes on legal-but-odd inputs, and an estimate when the work looks long (``resumable``:
     whether Ctrl-C keeps the finished replications, as in run and compare, or only stops)."""
+    from simulator.model.oddities import odd_inputs  # the model layer: only for a command that simulates
+    from simulator.studies.estimate import estimate_work  # the engine (simpy): the same
     for sc in scenarios:
         for odd in odd_inputs(sc):
             console.print(f"note: {sc.name}: {odd.line()}", markup=False, highlight=False, soft_wrap=True)
@@ -215,6 +218,7 @@ def progress(total: int, label: str, console: Console) -> Iterator[Tracker]:
         with _every(PLAIN_PROGRESS_EVERY, lambda: console.print(tracker.line(), markup=False, highlight=False, soft_wrap=True)):
             yield tracker
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # only on a terminal
     with Progress(TextColumn("{task.description}", markup=False, style="bold"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TextColumn("{task.fields[left]}", markup=False), console=console,
                   transient=True) as prog:

@@ -16,8 +16,6 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich import box
-from rich.table import Table
 
 from simulator.core.errors import ScenarioError
 
@@ -134,6 +132,9 @@ def study(
 
 
 def _print_study(result) -> None:  # noqa: ANN001 - a studies.uncertainty.Study
+    from rich import box  # rich's tables: only for the command that prints one
+    from rich.table import Table  # the same
+
     from simulator.output.report.study import study_rows, summary_sentences  # deferred: matplotlib
 
     t = Table(title=f"P50 and P10..P90 over {result.n_draws} draws x {result.replications} replications, hold {result.hold}",
@@ -209,6 +210,8 @@ def sweep(
 
 
 def _print_sweep(result) -> None:  # noqa: ANN001 - a studies.sweep.SweepResult
+    from rich.table import Table  # rich's tables: only for the command that prints one
+
     from simulator.output.report.study import sweep_format  # deferred: matplotlib
 
     fmt = sweep_format(result)

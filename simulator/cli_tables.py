@@ -1,10 +1,10 @@
 """Part of the command line: the rich tables of ``ccsim compare`` (KPI differences, savings and
-return, attribution) and its plain-language notes."""
+return, attribution) and its plain-language notes, and the roster of ``ccsim staff --shifts``."""
 
 from __future__ import annotations
 
 import math
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from rich import box
 from rich.console import Console
@@ -13,6 +13,9 @@ from rich.table import Table
 from simulator.output.fmt import TEXT_MISSING, ci_text, kpi_text, number, pct, short_amount, times
 from simulator.studies.baselines import baseline_lines
 from simulator.studies.compare import Comparison, notes
+
+if TYPE_CHECKING:
+    from simulator.studies.roster import Roster
 
 
 def print_comparison(comp: Comparison, console: Console, details: bool = False) -> None:
@@ -153,3 +156,22 @@ def _finance_table(comp: Comparison) -> Table:
     for label, fn in lines:
         f.add_row(label, *[fn(r) for r in recs])
     return f
+
+
+def print_roster(roster: Roster, console: Console) -> None:
+    """The roster of ``ccsim staff --shifts``: per day class, required vs on the phones and heads per
+    shift type; then the paid hours and how the integer program ended."""
+    for label, days in roster.day_classes():
+        for title, frame in ((f"Roster, {label}: required vs on the phones per interval (all groups)", roster.interval_summary(days[0])),
+                             (f"Heads per shift type, {label} (per day)", roster.by_shift_type(days[0]))):
+            t = Table(title=title)
+            for col in frame.columns:
+                t.add_column(col, justify="right")
+            for r in frame.itertuples(index=False):
+                t.add_row(*[number(v, 1) if isinstance(v, float) else str(v) for v in r])
+            console.print(t)
+    console.print(f"Paid hours: {number(roster.paid_hours, 1)} over {len(roster.weekdays)} day(s), paid breaks in, unpaid "
+                  f"lunch out (the requirement is {number(roster.required_hours, 1)} agent-hours on the phones); "
+                  f"integer program solved in {roster.solve_seconds:.2f} s"
+                  + (f", within {roster.mip_gap:.2%} of the optimum (time limit)" if roster.mip_gap > 1e-6 else ", optimal"),
+                  markup=False, highlight=False)

@@ -18,7 +18,10 @@ GOOD = ["2024-03-04T09:00:00,sales,5,answered,120,a", "2024-03-04T09:01:00,sales
         "2024-03-04T09:02:00,sales,3,answered,200,c", "2024-03-04T09:03:00,sales,12,answered,90,d"]
 
 
-def _calibrate(tmp_path, text: str | bytes, *extra: str):
+def _calibrate(tmp_path, text: str | bytes, *extra: str, fresh: bool = True):
+    """Calibrate ``text``; ``fresh``: a scenario left by an earlier call in the test is removed first."""
+    if fresh:
+        (tmp_path / "out.yaml").unlink(missing_ok=True)
     log = tmp_path / "log.csv"
     if isinstance(text, bytes):
         log.write_bytes(text)
@@ -174,3 +177,24 @@ def test_interval_report_bad_rows_are_one_line(tmp_path, row, expected):
     res = runner.invoke(app, ["calibrate", str(path), "--interval-report", "--out", str(tmp_path / "out.yaml")])
     line = _one_line_error(res)
     assert expected in line, line
+
+
+def test_an_existing_scenario_is_never_overwritten_without_force(tmp_path):
+    out = tmp_path / "out.yaml"
+    out.write_text("# my edited baseline\n", encoding="utf-8")
+    line = _one_line_error(_calibrate(tmp_path, HEADER + "\n".join(GOOD) + "\n", fresh=False))
+    assert "already exists" in line and "--force" in line
+    assert out.read_text(encoding="utf-8") == "# my edited baseline\n"
+    res = _calibrate(tmp_path, HEADER + "\n".join(GOOD) + "\n", "--force", fresh=False)
+    assert res.exit_code == 0, res.output
+    assert load_scenario(out).contact_types[0].name == "sales"
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_a_non_empty_report_folder_is_refused_before_fitting(tmp_path):
+    rep = tmp_path / "rep"
+    rep.mkdir()
+    (rep / "mine.txt").write_text("keep", encoding="utf-8")
+    line = _one_line_error(_calibrate(tmp_path, HEADER + "\n".join(GOOD) + "\n", "--report", str(rep)))
+    assert "--report folder" in line and "not empty" in line
+    assert not (tmp_path / "out.yaml").exists() and (rep / "mine.txt").read_text(encoding="utf-8") == "keep"

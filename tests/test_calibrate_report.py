@@ -48,3 +48,23 @@ def test_calibrate_report_writes_a_page_with_every_section(tmp_path):
                   "Back-test", "which the calibration did not see"):
         assert title in html, title
     assert html.count("data:image/png;base64,") == 5
+
+
+def test_a_weekday_center_is_simulated_per_open_day(tmp_path):
+    """A log without weekend calls gives closed weekend days; the simulated calls per open day and per
+    weekday match the log's (dividing by all seven days would give 5/7 of them)."""
+    from simulator.calibrate import calibrate
+    from simulator.calibrate.diagnostics import fit_check, observed_by_interval, simulated_by_weekday
+
+    truth = LogTruth()
+    assert truth.start_day == "2024-03-04"  # a Monday: day d of the log is weekday d % 7
+    rows = [r for r in generate(truth) if int(r["t"] // 86400) % 7 < 5]
+    path = write_log(rows, tmp_path / "log.csv", truth)
+    cal, sc = calibrate(path, tmp_path / "out.yaml")
+    assert sc.arrivals.day_weights[5:] == [0.0, 0.0] and min(sc.arrivals.day_weights[:5]) > 0.9
+    check = fit_check(cal, sc, replications=2, workers=1, holdout_days=7)
+    observed = observed_by_interval(cal.log, cal.hours, 20.0)["offered"].sum()
+    simulated = check.simulated_intervals["offered"].sum()
+    assert abs(simulated / observed - 1) < 0.05, (simulated, observed)
+    week = simulated_by_weekday(check.simulated)
+    assert week[5] == week[6] == 0.0 and np.all(np.abs(week[:5] / observed - 1) < 0.1), week

@@ -12,7 +12,8 @@ import yaml
 from rich.console import Console
 from typer.testing import CliRunner
 
-from simulator.cli import app, print_comparison
+from simulator.cli import app
+from simulator.cli_tables import print_comparison
 from simulator.studies.compare import compare
 from simulator.model.scenario import parse_scenario
 from simulator.studies.simulate import simulate

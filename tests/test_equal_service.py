@@ -14,7 +14,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import simulator.studies.staff_cache as staff_cache
-from simulator.cli import app, print_comparison
+from simulator.cli import app
+from simulator.cli_tables import print_comparison
 from simulator.model.scenario import parse_scenario
 from simulator.studies.compare import compare
 from test_compare import VOIP, small_base, with_levers

@@ -122,3 +122,34 @@ def test_compare_report_renders_in_chromium(tmp_path: Path, comparison: Comparis
     html = write_compare_report(comparison, out)
     assert EVIL not in html.read_text(encoding="utf-8")
     _check(html, tmp_path, "compare-report.png")
+
+
+@pytest.mark.skipif(CHROMEDRIVER is None, reason="chromedriver is not installed")
+def test_compare_report_ranking_fits_a_phone(tmp_path: Path, comparison: Comparison) -> None:  # noqa: F811
+    """At 390 px every column of the ranking stays on screen (rows become cards); the page does not
+    scroll sideways."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    out = tmp_path / "compare"
+    out.mkdir()
+    html = write_compare_report(comparison, out)
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for f in FLAGS:
+        opts.add_argument(f)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    try:
+        driver.set_window_size(390, 900)
+        driver.get(html.resolve().as_uri())
+        width = driver.execute_script("return document.documentElement.clientWidth")
+        page = driver.execute_script("return document.documentElement.scrollWidth")
+        cells = driver.execute_script(
+            "return Array.from(document.querySelectorAll('table.ranking td')).map(td => td.getBoundingClientRect().right)")
+        labels = driver.execute_script(
+            "return getComputedStyle(document.querySelector('table.ranking td:nth-child(3)'), '::before').content")
+    finally:
+        driver.quit()
+    assert page <= width, (page, width)
+    assert cells and max(cells) <= width + 1, (max(cells), width)
+    assert "saving per month" in labels

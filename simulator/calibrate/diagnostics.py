@@ -76,11 +76,23 @@ def observed_by_interval(log: CallLog, hours: Hours, target_seconds: float) -> p
 def simulated_by_interval(result: SimulationResult) -> pd.DataFrame:
     """The simulated baseline per interval of the day, mean over days and replications."""
     iv = result.intervals
-    days = iv.groupby("replication")["day"].nunique().mean()
+    days = int((result.plan.day_weights() > 0).sum())  # open days only, as the log's "days with calls"
     reps = iv["replication"].nunique()
     sums = iv.groupby("interval")[["offered"]].sum() / (days * reps)
     means = iv.groupby("interval")[list(KPIS)].mean()
     return pd.concat([sums, means], axis=1)
+
+
+def simulated_by_weekday(result: SimulationResult) -> np.ndarray:
+    """Calls offered per weekday (Monday first), mean over the simulated days of that weekday and
+    the replications; 0 for a weekday the horizon does not cover."""
+    iv = result.intervals
+    per_day = iv.groupby("day")["offered"].sum() / iv["replication"].nunique()
+    out = np.zeros(7)
+    for w in range(7):
+        days = [d for d in per_day.index if result.plan.weekday(int(d)) == w]
+        out[w] = float(per_day.loc[days].mean()) if days else 0.0
+    return out
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 
 def erlang_b(servers: int, load: float) -> float:
@@ -127,6 +126,7 @@ def _stages_done_by(beta: float, theta: float, m_max: int, t: float) -> np.ndarr
     incomplete beta function, here by its recurrence in the second argument:
     I_x(a, b+1) = I_x(a, b) + x^a (1-x)^b / (b B(a, b)), I_x(a, 1) = x^a.
     """
+    from scipy import special  # scipy: when computing Erlang A, not when `ccsim validate` imports the levers
     a = beta + 1.0
     x = math.exp(-theta * t)
     b = np.arange(1, m_max, dtype=float)

@@ -24,9 +24,14 @@ PerType = Union[Share, dict[str, Share]]
 
 
 class FrozenModel(BaseModel):
-    """Immutable, rejects unknown fields; an attribute's docstring is its documented meaning."""
+    """Immutable, rejects unknown fields; an attribute's docstring is its documented meaning.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True, strict=True, allow_inf_nan=False)
+    The docstrings are for readers (tests/test_lever_contract.py checks every lever field has
+    one), not copied into ``Field.description``: pydantic's ``use_attribute_docstrings`` reads the
+    source of every model at import, a third of the models' import time (``ccsim validate``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class DistributionSpec(FrozenModel):

@@ -30,15 +30,8 @@ from simulator.analysis.stats import mean_ci
 from simulator.model.scenario import scenario_to_yaml
 from simulator.output.cost_sheet import MODEL_ROWS, SHARE_ROWS, CostModelColumn, formula
 from simulator.output.cost_sheet import cost_model_column  # noqa: F401 - report.files reads it from here
+from simulator.output.names import slug
 from simulator.studies.simulate import SimulationResult
-
-
-def slug(name: str) -> str:
-    """A file-name-safe version of a scenario name."""
-    s = "".join(ch if ch.isalnum() else "-" for ch in name.lower())
-    while "--" in s:
-        s = s.replace("--", "-")
-    return s.strip("-")[:60] or "scenario"
 
 
 # ---------------------------------------------------------------- tables

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.calibrate.diagnostics import KPIS, FitCheck
+from simulator.calibrate.diagnostics import KPIS, FitCheck, simulated_by_weekday
 from simulator.calibrate.fit import Calibration
 from simulator.calibrate.volumes import WEEKDAYS, DAY
 from simulator.output import charts
@@ -55,8 +55,7 @@ def _volume_section(cal: Calibration, check: FitCheck) -> list[str]:
     per_day = pd.Series(1, index=day).groupby(level=0).sum()
     weekday = pd.Series(per_day.to_numpy(), index=(per_day.index.to_numpy() + 3) % 7).groupby(level=0).mean()
     obs_w = np.array([weekday.get(w, 0.0) for w in range(7)])
-    sim_day = float(sim.sum())
-    sim_w = np.array([sim_day if w in cal.volumes.weekdays_open else 0.0 for w in range(7)])
+    sim_w = simulated_by_weekday(check.simulated)
     weights = ", ".join(f"{WEEKDAYS[w]} {x:.2f}" for w, x in enumerate(cal.volumes.day_weights))
     return [
         "<h2>Volumes</h2>",
@@ -64,8 +63,8 @@ def _volume_section(cal: Calibration, check: FitCheck) -> list[str]:
                "Mean over the days with calls; the simulated line includes the repeats and redials the engine adds to the "
                "fitted first attempts."),
         figure(volume_fit(list(WEEKDAYS), obs_w, sim_w, "calls offered per day"), "Calls offered by weekday",
-               esc(f"The fitted day-of-week weights ({weights}) are written as a comment until the scenario schema has "
-                   "arrivals.day_weights: the simulated week is flat until then.")),
+               esc(f"Observed: mean calls offered on each weekday of the log. Simulated: the calibrated baseline, whose "
+                   f"arrivals.day_weights ({weights}) scale calls_per_day per weekday (0: closed).")),
     ]
 
 

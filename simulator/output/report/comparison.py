@@ -193,7 +193,7 @@ def _ranking_html(rank: pd.DataFrame, cur: str) -> str:
                      html_money(r["npv_3y"], cur, 0)))
     return ("<h2>Ranking: saving per month</h2>" + table(
         ["scenario", "saving (bar from zero)", "saving per month (95% CI)", "service level (change)", "investment", "payback",
-         "NPV over 3 years"], rows, cls="ranking"))
+         "NPV over 3 years"], rows, cls="ranking", cards=True))
 
 
 def _baselines_html(lines: pd.DataFrame, target: str, cur: str) -> str:
