@@ -153,3 +153,12 @@ def test_sobol_indices_put_the_dominant_input_first(tmp_path):
     base, lever = files(tmp_path, {"low": 0.25, "mode": 0.3, "high": 0.35}, monthly_fee={"low": 0, "mode": 1000, "high": 20000})
     s = sobol(load_scenario(base), [load_scenario(lever)], base_samples=4, runs=FAST).set_index("input")
     assert s.loc["levers.ivr.monthly_fee", "ST"] > 0.8 > s.loc["levers.ivr.containment.billing", "ST"]
+
+
+def test_hold_service_restaffs_every_draw_so_deflection_saves_labour(tmp_path):
+    """With staffing held the IVR only adds fees; re-staffed to the same target it frees agent hours."""
+    base, lever = files(tmp_path, {"low": 0.2, "mode": 0.3, "high": 0.4})
+    b, sc = load_scenario(base), load_scenario(lever)
+    held = run_study(b, [sc], draws=2, runs=FAST).draws["saving_month"]
+    restaffed = run_study(b, [sc], draws=2, runs=Runs("service", 2, workers=1)).draws["saving_month"]
+    assert (held < 0).all() and (restaffed > 0).all()
