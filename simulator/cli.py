@@ -24,6 +24,7 @@ import typer
 from rich.console import Console
 
 from simulator.cli_calibrate import calibrate as calibrate_command
+from simulator.cli_study import study as study_command, sweep as sweep_command
 from simulator.cli_jobs import Job, announce, interrupted_message, progress, start_job
 from simulator.core.errors import CcsimError, InputFileError
 
@@ -380,7 +381,6 @@ def _one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
 
 
 app.command(name="calibrate")(_one_line_errors(calibrate_command))
-from simulator.cli_study import study as study_command, sweep as sweep_command  # noqa: E402 - after the app it joins
 app.command(name="study")(_one_line_errors(study_command))
 app.command(name="sweep")(_one_line_errors(sweep_command))
 
