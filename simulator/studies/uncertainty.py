@@ -145,7 +145,7 @@ class Study:
 
     Attributes:
         draws: one row per (draw, lever scenario): draw, scenario, the input values (one column per
-            path, the baseline's value when the baseline has it), saving_month,
+            path, as drawn in the first file where it is uncertain), saving_month,
             replication_variance, investment, payback_month, npv_3y, roi_3y.
         summary: one row per (scenario, metric): p10, p50, p90 (over draws).
         payback: one row per scenario: share of draws paying back within 12 and 36 months.
