@@ -25,6 +25,7 @@ from rich.console import Console
 
 from simulator.cli_app import app_command
 from simulator.cli_calibrate import calibrate as calibrate_command
+from simulator.cli_study import study as study_command, sweep as sweep_command
 from simulator.cli_jobs import Job, announce, interrupted_message, progress, start_job
 from simulator.core.errors import CcsimError, InputFileError
 
@@ -210,8 +211,14 @@ def validate(scenario: ScenarioArg) -> None:
         sc = load_scenario(scenario)
         if not any(g.staffing == "optimize" for g in sc.agents.groups):
             build_plan(sc)
+        if sc.uncertain:
+            from simulator.studies.uncertainty import check_ranges  # deferred: scipy, only for files with ranges
+            check_ranges([sc])
     out_console.print(f"{scenario}: valid - '{sc.name}', {len(sc.contact_types)} contact types, "
                       f"{len(sc.agents.groups)} agent groups, {sc.horizon.days} day(s)")
+    if sc.uncertain:
+        out_console.print(f"note: {', '.join(sc.uncertain)}: given as ranges, checked at both ends; run and compare use "
+                          "the central value (mode or median), ccsim study draws over the ranges", soft_wrap=True)
 
 
 @app.command()
@@ -379,6 +386,8 @@ def _one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
 
 app.command(name="calibrate")(_one_line_errors(calibrate_command))
 app.command(name="app")(_one_line_errors(app_command))
+app.command(name="study")(_one_line_errors(study_command))
+app.command(name="sweep")(_one_line_errors(sweep_command))
 
 
 def main() -> None:  # pragma: no cover - console entry point

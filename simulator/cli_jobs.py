@@ -127,8 +127,9 @@ def interrupted_message(job: Job, command_line: str) -> str:
             f"{command_line} --resume {job.work}")
 
 
-def announce(scenarios: list[Scenario], replications: int, workers: int, console: Console) -> None:
-    """Notes on legal-but-odd inputs, and an estimate when the work looks long."""
+def announce(scenarios: list[Scenario], replications: int, workers: int, console: Console, resumable: bool = True) -> None:
+    """Notes on legal-but-odd inputs, and an estimate when the work looks long (``resumable``:
+    whether Ctrl-C keeps the finished replications, as in run and compare, or only stops)."""
     from simulator.model.oddities import odd_inputs  # the model layer: only for a command that simulates
     from simulator.studies.estimate import estimate_work  # the engine (simpy): the same
     for sc in scenarios:
@@ -140,7 +141,8 @@ def announce(scenarios: list[Scenario], replications: int, workers: int, console
         calls = sum(e.calls_per_replication for e in estimates) / len(estimates)
         console.print(f"estimate: {len(scenarios)} scenario(s) x {replications} replications of about {calls:,.0f} calls "
                       f"on {estimates[0].workers} worker(s): about {_duration(seconds)} of simulation "
-                      "(calibrated on a short run here). Ctrl-C keeps the finished replications.",
+                      "(calibrated on a short run here). "
+                      + ("Ctrl-C keeps the finished replications." if resumable else "Ctrl-C stops it."),
                       markup=False, highlight=False, soft_wrap=True)
 
 

@@ -44,6 +44,10 @@ def odd_inputs(scenario: Scenario) -> list[Oddity]:
             idle = int((~staffed).sum())
             out.append(Oddity("agents.groups", f"0 agents in {idle} interval(s)",
                               "calls arriving then wait for the next staffed interval or abandon"))
+    if scenario.uncertain:
+        out.append(Oddity(", ".join(scenario.uncertain), "a range",
+                          "uncertain input(s): this command uses the central value (mode or median); "
+                          "`ccsim study` draws over the range"))
     return out
 
 

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from simulator.core.errors import InputFileError, ScenarioError
 from simulator.levers import Levers, active_levers
 from simulator.model.business import BusinessCase, Platform
 from simulator.model.csvdata import absolutize_paths, inline_csv_inputs, replaced_inputs
+from simulator.model.uncertain import central_values, with_uncertain
 from simulator.model.yamlsafe import YamlProblem, load_yaml
 from simulator.model.validation_errors import to_scenario_error
 from simulator.model.schema import DistributionSpec, FrozenModel, NonNegFloat, PositiveFloat, Share
@@ -225,6 +226,9 @@ class Scenario(_Model):
     business_case: BusinessCase = BusinessCase()  # months derived from the simulated days (model.business)
     # Where the scenario was read from and which files it extends (not part of the model's meaning).
     source: str | None = Field(default=None, exclude=True)
+    _uncertain: dict[str, Any] = PrivateAttr(default_factory=dict)  # set by uncertain.with_uncertain
+
+    uncertain = property(lambda self: self._uncertain, doc="The file's uncertain inputs: path -> uncertain.Uncertain.")
 
     @property
     def currency(self) -> str:
@@ -389,8 +393,8 @@ def resolve_scenario_dict(path: str | Path, _chain: tuple[Path, ...] = ()) -> di
 
 def load_scenario(path: str | Path) -> Scenario:
     """Load, merge (``extends:``) and validate a scenario file (CSV inputs it names included)."""
-    data = inline_csv_inputs(resolve_scenario_dict(path))
-    return parse_scenario(data, source=str(path))
+    data, uncertain = central_values(inline_csv_inputs(resolve_scenario_dict(path)))
+    return with_uncertain(parse_scenario(data, source=str(path)), uncertain)
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:

@@ -124,9 +124,9 @@ class MoneyAxisFormatter(Formatter):
         if unit == 1.0:
             digits = 2 if top < 100 else 0
         else:
-            steps = np.diff(sorted(set(self._ticks))) if len(self._ticks) > 1 else np.array([])
-            step = float(steps[steps > 0].min()) if steps.size and (steps > 0).any() else top or unit
-            digits = int(min(2, max(0, math.ceil(-math.log10(step / unit) - 1e-9))))
+            # The fewest decimals (up to 2) that write every tick exactly: 20k / 22.5k / 25k, not 22k.
+            scaled_ticks = [v / unit for v in self._ticks if np.isfinite(v)] or [x / unit]
+            digits = next((d for d in range(3) if all(abs(round(v, d) - v) < 1e-9 for v in scaled_ticks)), 2)
         if abs(x) < 1e-12 * max(1.0, top):
             return "0" if unit != 1.0 else f"{0:.{digits}f}"
         return scaled(x, unit, suffix, digits)
