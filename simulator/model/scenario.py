@@ -1,9 +1,6 @@
-"""Scenario files: typed, frozen models, YAML loading and ``extends:`` merging.
-
-This is the only module that reads scenario files. Every model rejects unknown fields; every
-invalid value becomes a :class:`ScenarioError` naming the dotted field path, the value and the
-rule. Defaults are documented in the README ("Scenario reference").
-"""
+"""Scenario files: typed, frozen models, YAML loading and ``extends:`` merging (the only reader of
+scenario files). Every model rejects unknown fields; every invalid value becomes a
+:class:`ScenarioError` naming the dotted field path, the value and the rule. Defaults: README."""
 
 from __future__ import annotations
 
@@ -227,7 +224,6 @@ class Scenario(_Model):
     # Where the scenario was read from and which files it extends (not part of the model's meaning).
     source: str | None = Field(default=None, exclude=True)
     _uncertain: dict[str, Any] = PrivateAttr(default_factory=dict)  # set by uncertain.with_uncertain
-
     uncertain = property(lambda self: self._uncertain, doc="The file's uncertain inputs: path -> uncertain.Uncertain.")
 
     @property
