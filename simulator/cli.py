@@ -228,16 +228,18 @@ def init(
 ) -> None:
     """Write a working example set: a baseline, one file per lever and a combined one."""
     root = resources.files("simulator.examples")
-    files = [(name, f) for folder, prefix in ((root, ""), (root / "more", "more/"))
-             for f in sorted(folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".yaml") for name in [prefix + f.name]]
+    folders = [(root, "")] + [(d, d.name + "/") for d in sorted(root.iterdir(), key=lambda d: d.name)
+                              if d.is_dir() and not d.name.startswith("__")]
+    files = [(prefix + f.name, f) for folder, prefix in folders
+             for f in sorted(folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".yaml")]
     with _errors():
         if directory.exists() and not directory.is_dir():
             raise InputFileError(f"DIR must be a folder (got the file {directory})")
         clash = [name for name, _ in files if (directory / name).exists()]
         if clash and not force:
             raise InputFileError(f"{directory} already has {', '.join(clash)}; use --force to overwrite them")
-        (directory / "more").mkdir(parents=True, exist_ok=True)
         for name, f in files:
+            (directory / name).parent.mkdir(parents=True, exist_ok=True)
             (directory / name).write_bytes(f.read_bytes())
     out_console.print(f"Wrote {len(files)} scenario files to {directory}. Try: ccsim run {directory / 'baseline.yaml'}")
 
