@@ -140,6 +140,10 @@ def test_compare_report_ranking_fits_a_phone(tmp_path: Path, comparison: Compari
         opts.add_argument(f)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     try:
+        driver.set_window_size(1400, 900)  # on a desktop the ranking is a plain table
+        driver.get(html.resolve().as_uri())
+        desktop = driver.execute_script("const t = document.querySelector('table.ranking'); "
+                                        "return [getComputedStyle(t).display, getComputedStyle(t.querySelector('thead')).display]")
         driver.set_window_size(390, 900)
         driver.get(html.resolve().as_uri())
         width = driver.execute_script("return document.documentElement.clientWidth")
@@ -151,6 +155,7 @@ def test_compare_report_ranking_fits_a_phone(tmp_path: Path, comparison: Compari
         chart = driver.execute_script("return document.querySelector('img.chart').getBoundingClientRect().width")
     finally:
         driver.quit()
+    assert desktop == ["table", "table-header-group"], desktop
     assert page <= width, (page, width)
     assert cells and max(cells) <= width + 1, (max(cells), width)
     assert "saving per month" in labels

@@ -51,13 +51,14 @@ SHEETS: dict[str, tuple[str, str]] = {
     "attribution": ("Attribution", "The monthly saving of a combined scenario split over its changes (Shapley values)"),
     "cost_breakdown": ("Cost breakdown", "Cost items over the simulated days, per answered call and as a share of the total"),
     "assumptions": ("Assumptions", "The inputs each scenario was simulated with"),
+    "changes": ("Changes and sources", "Every input a scenario changes against the baseline, with the comment in its file"),
     "intervals": ("Intervals", "Service and staffing by interval of the day (mean over days and replications)"),
     "replications": ("Replications", "Every replication's figures and cost items"),
     "validity": ("Erlang A check", "Simulated service against the Erlang A formula, where a contact type qualifies"),
     "warnings": ("Input warnings", "Inputs outside common industry ranges"),
 }
 TEXT_COLUMNS = ("scenario", "kpi", "component", "lever", "assumption", "contact_type", "interval_start", "field",
-                "value", "message", "line")
+                "value", "message", "line", "input", "baseline", "source")
 LONG_VALUE_COLUMNS = ("mean", "ci95_low", "ci95_high", "baseline_mean", "scenario_mean", "diff_mean", "diff_ci95_low",
                       "diff_ci95_high")
 

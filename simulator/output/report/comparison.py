@@ -21,6 +21,7 @@ from simulator.output.export import cost_breakdown_frame, intervals_frame, repli
 from simulator.output.fmt import ci_text, kpi_kind, number, pct, points, times
 from simulator.output.report.business_case import business_case_html, business_months_option
 from simulator.output.labels import kpi_label, lever_label
+from simulator.output.report.changes import changes_frame, changes_html
 from simulator.output.report.comparison_charts import comparison_charts
 from simulator.output.report.files import files_html, scenario_files, write_data
 from simulator.output.report.page import WIDE_FROM, esc, header, html_kpi, html_money, summary_box, table, write_page
@@ -80,6 +81,7 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
     if lines is not None:
         tables["baselines"] = lines
     tables["assumptions"] = assumptions_frame(results)
+    tables["changes"] = changes_frame(base, others, comparison.hold)
     tables["validity"] = pd.concat([v.table.assign(scenario=n) for n, v in validities.items()], ignore_index=True)
     tables["warnings"] = pd.DataFrame([{"scenario": s, "field": w.field, "value": w.value, "message": w.message} for s, w in warn_pairs],
                                       columns=["scenario", "field", "value", "message"])
@@ -121,6 +123,7 @@ def write_compare_report(comparison: Comparison, out_dir: Path) -> Path:
     body.append(business_case_html(comparison, colors))
     body.append("<h2>Assumptions that drive the result</h2><p class=\"caption\">Highlighted cells differ from the baseline.</p>")
     body.append(assumptions_html(results))
+    body.append(changes_html(tables["changes"]))
     body.append("<h2>Per interval</h2>")
     for r in results:
         body.append(f"<details><summary>{esc(r.name)}</summary>{interval_table_html(r.interval_summary())}</details>")

@@ -70,10 +70,10 @@ table.ranking td{vertical-align:middle} .ci{color:var(--muted);font-size:12.5px}
 .barcell{position:relative;display:inline-block;width:180px;height:14px;background:linear-gradient(90deg,transparent 49.6%,#9aa5b1 49.6%,#9aa5b1 50.4%,transparent 50.4%)}
 .barcell .bar{position:absolute;top:1px;height:12px;border-radius:2px} .bar.pos{background:var(--good)} .bar.neg{background:var(--bad)}
 @media (max-width:640px){main{padding:16px 12px} table.ranking{font-size:12.5px} table.ranking th,table.ranking td{padding:5px 4px} .barcell{width:56px}}
-@media (max-width:640px){table.cards thead{display:none} table.cards tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}
-table.cards td{display:flex;justify-content:space-between;align-items:baseline;gap:12px;border:0;padding:2px 4px;text-align:right}
-table.cards td::before{content:attr(data-label);color:var(--muted);text-align:left} table.cards td:first-child{font-weight:600;text-align:left}
-table.cards td:first-child::before{content:none} table.cards .barcell{width:140px}}
+@media (max-width:640px){table.rowcards thead{display:none} table.rowcards tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}
+table.rowcards td{display:flex;justify-content:space-between;align-items:baseline;gap:12px;border:0;padding:2px 4px;text-align:right}
+table.rowcards td::before{content:attr(data-label);color:var(--muted);text-align:left} table.rowcards td:first-child{font-weight:600;text-align:left}
+table.rowcards td:first-child::before{content:none} table.rowcards .barcell{width:140px}}
 .swatch{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:-1px}
 .legend{list-style:none;display:flex;flex-wrap:wrap;gap:2px 18px;margin:2px 0 8px;padding:0;font-size:14px}
 .legend li{display:inline-flex;align-items:center;gap:7px}
@@ -210,13 +210,13 @@ def table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "", row
           wide: bool = False, cards: bool = False) -> str:
     """An HTML table; cells must already be escaped.
 
-    ``cards``: on a phone each row becomes a card of "heading: value" lines (class ``cards``; each cell
-    carries its column heading in ``data-label``), so no column is hidden off the right edge.
+    ``cards``: on a phone each row becomes a card of "heading: value" lines (each cell
+    carries its column heading in ``data-label``; class ``rowcards``), so no column is hidden off the right edge.
     """
     head_html = "".join(f"<th>{h}</th>" for h in head)
     labels = [f' data-label="{html.escape(re.sub(r"<[^>]+>", " ", h), quote=True)}"' if cards else "" for h in head]
     if cards:
-        cls = f"{cls} cards".strip()
+        cls = f"{cls} rowcards".strip()
     body = []
     for i, r in enumerate(rows):
         rc = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
