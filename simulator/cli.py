@@ -92,8 +92,7 @@ app = typer.Typer(
 )
 # User text (names, currency) is printed as written: no emoji codes (':x:'), no rich markup
 # ('[bold]', or a stray '[/x]' that would make rich raise), no highlighting.
-# Not a terminal (a pipe, a log file, CI): 100 columns, the width the tables are laid out for, instead of
-# rich's 80 that would cut the ranking's figures ("+28…"); COLUMNS still wins when set.
+# Not a terminal (pipe, log, CI): the tables' 100 columns, not rich's 80 that cut figures (COLUMNS wins).
 _PIPE_WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 100
 out_console = Console(emoji=False, markup=False, highlight=False, width=_PIPE_WIDTH)
 err_console = Console(stderr=True, emoji=False, markup=False, highlight=False)
@@ -180,6 +179,7 @@ def _interruptible(job: Job) -> Iterator[None]:
 def _print_run(result: SimulationResult) -> None:
     from rich.table import Table  # rich's tables: only for a command that prints one
     from simulator.output.fmt import TEXT_MISSING, ci_text, kpi_text, number, pct  # pandas, via the cost components
+    from simulator.output.labels import kpi_label  # the words of the report and the workbook
     m = result.metrics()
     cur = result.scenario.currency
     t = Table(title=f"{result.name} - {len(result.replications)} replications, seed {result.seed}")
@@ -187,7 +187,7 @@ def _print_run(result: SimulationResult) -> None:
     t.add_column("mean", justify="right")
     t.add_column("95% CI", justify="right")
     for k in m.index:
-        t.add_row(k, kpi_text(k, m.loc[k, "mean"], cur),
+        t.add_row(kpi_label(k), kpi_text(k, m.loc[k, "mean"], cur),
                   ci_text(m.loc[k, "ci95_low"], m.loc[k, "ci95_high"], lambda x: kpi_text(k, x, cur), " .. ", None))  # noqa: B023
     out_console.print(t)
     cb = result.cost_breakdown()
@@ -197,8 +197,8 @@ def _print_run(result: SimulationResult) -> None:
     c.add_column("share", justify="right")
     total = float(cb.sum())
     for k, v in cb.items():
-        c.add_row(k, number(v, 2, missing=TEXT_MISSING), pct(v / total) if total else TEXT_MISSING)
-    c.add_row("total_cost", number(total, 2, missing=TEXT_MISSING), pct(1.0))
+        c.add_row(kpi_label(k), number(v, 2, missing=TEXT_MISSING), pct(v / total) if total else TEXT_MISSING)
+    c.add_row(kpi_label("total_cost"), number(total, 2, missing=TEXT_MISSING), pct(1.0))
     out_console.print(c)
 
 
