@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-import os
 import shlex
 import sys
 from contextlib import contextmanager
@@ -21,12 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Callable, Iterator, Optional
 
 import typer
-from rich.console import Console
 
 from simulator.cli_app import app_command
 from simulator.cli_calibrate import calibrate as calibrate_command
 from simulator.cli_study import study as study_command, sweep as sweep_command
-from simulator.cli_jobs import Job, announce, interrupted_message, progress, start_job
+from simulator.cli_jobs import Job, announce, consoles, interrupted_message, progress, start_job
 from simulator.core.errors import CcsimError, InputFileError
 
 if TYPE_CHECKING:
@@ -92,10 +90,7 @@ app = typer.Typer(
 )
 # User text (names, currency) is printed as written: no emoji codes (':x:'), no rich markup
 # ('[bold]', or a stray '[/x]' that would make rich raise), no highlighting.
-# Not a terminal (pipe, log, CI): the tables' 100 columns, not rich's 80 that cut figures (COLUMNS wins).
-_PIPE_WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 100
-out_console = Console(emoji=False, markup=False, highlight=False, width=_PIPE_WIDTH)
-err_console = Console(stderr=True, emoji=False, markup=False, highlight=False)
+out_console, err_console = consoles()
 
 
 def _fail(message: str) -> None:

@@ -10,15 +10,13 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
 from simulator.calibrate import PRESETS, calibrate_interval_report, column_map
 from simulator.calibrate import calibrate as run_calibration
-from simulator.cli_jobs import progress, start_job
+from simulator.cli_jobs import consoles, progress, start_job
 from simulator.core.errors import InputFileError
 
-out_console = Console(emoji=False, markup=False, highlight=False)
-err_console = Console(stderr=True, emoji=False, markup=False, highlight=False)
+out_console, err_console = consoles()
 
 
 def calibrate(

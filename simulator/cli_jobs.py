@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -33,6 +34,15 @@ PARTIAL_SUFFIX = ".partial"
 LONG_SECONDS = 60.0  # work expected to take longer than this is announced
 PLAIN_PROGRESS_EVERY = 5.0  # seconds between progress lines on a non-terminal stderr
 
+
+
+def consoles() -> tuple[Console, Console]:
+    """(stdout, stderr) consoles of every command: no markup, emoji or highlighting (user text is
+    printed as written). Not a terminal (pipe, log, CI): the tables' 100 columns instead of rich's
+    80, which cut figures ("+28…"); COLUMNS still wins when set."""
+    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 100
+    return (Console(emoji=False, markup=False, highlight=False, width=width),
+            Console(stderr=True, emoji=False, markup=False, highlight=False))
 
 @dataclass
 class Job:

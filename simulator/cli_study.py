@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
+from simulator.cli_jobs import consoles
 from simulator.core.errors import ScenarioError
 
-out_console = Console(emoji=False, markup=False, highlight=False)
-err_console = Console(stderr=True, emoji=False, markup=False, highlight=False)
+out_console, err_console = consoles()
 
 HoldOpt = Annotated[str, typer.Option("--hold", help="'staffing' (default): every draw keeps the baseline's agents; 'service': every draw re-staffs the baseline and the levers to the same service target (slower: the optimizer runs per draw).")]
 RepsOpt = Annotated[Optional[int], typer.Option("--replications", "-r", min=2, max=10000, help="Replications per point (default: the baseline's).")]
