@@ -93,7 +93,8 @@ def test_pages_are_a4_few_and_nothing_is_cut_at_the_right_edge(printed: tuple[Pa
     pdf, _ = printed
     reader = pypdf.PdfReader(pdf)
     n = len(reader.pages)
-    assert 4 <= n <= 20, f"{n} pages for a comparison of seven scenarios"
+    # the assumptions page lists every changed input (about 70 rows for a combined scenario): ~2 pages
+    assert 4 <= n <= 26, f"{n} pages for a comparison of seven scenarios"
     landscape = 0
     for i, page in enumerate(reader.pages, start=1):
         w, h = float(page.mediabox.width), float(page.mediabox.height)
