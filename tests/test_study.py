@@ -162,3 +162,20 @@ def test_hold_service_restaffs_every_draw_so_deflection_saves_labour(tmp_path):
     held = run_study(b, [sc], draws=2, runs=FAST).draws["saving_month"]
     restaffed = run_study(b, [sc], draws=2, runs=Runs("service", 2, workers=1)).draws["saving_month"]
     assert (held < 0).all() and (restaffed > 0).all()
+
+
+def test_a_draw_s_payback_and_npv_follow_the_business_case(tmp_path):
+    """The draws' payback and NPV are those of the monthly cash flow: a 6-month adoption ramp moves
+    the NPV towards zero by about 2.5 months of saving against the same lever at full effect."""
+    base, lever = files(tmp_path, {"low": 0.3, "mode": 0.3, "high": 0.3}, investment=2000.0)
+    flat = run_study(load_scenario(base), [load_scenario(lever)], draws=2, runs=FAST)
+    data = yaml.safe_load(lever.read_text(encoding="utf-8"))
+    data["business_case"] = {"ramp_months": 6}
+    lever.write_text(yaml.safe_dump(data), encoding="utf-8")
+    ramped = run_study(load_scenario(base), [load_scenario(lever)], draws=2, runs=FAST)
+    assert (ramped.draws["saving_month"].to_numpy() == flat.draws["saving_month"].to_numpy()).all()
+    saving = flat.draws["saving_month"].to_numpy(float)
+    gap = flat.draws["npv_3y"].to_numpy(float) - ramped.draws["npv_3y"].to_numpy(float)
+    # the ramp scales the first 5 months' saving (or loss, with staffing held) by 1/6 .. 5/6
+    assert (np.abs(gap) > 0.5 * np.abs(saving)).all() and (np.sign(gap) == np.sign(saving)).all(), (gap, saving)
+    assert (ramped.draws["payback_month"] >= flat.draws["payback_month"]).all()

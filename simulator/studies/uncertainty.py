@@ -39,8 +39,9 @@ PAYBACK_WITHIN = (12, 36)
 
 def lever_finance(saving_month: float, investment: float, discount_rate: float,
                   months: int = finance.MONTHS_3Y) -> dict[str, float]:
-    """Payback month, NPV and ROI of one draw from its monthly saving: the one place a draw's
-    savings become cash flows (today 36 equal months, ``finance.constant_flows``).
+    """Payback month, NPV and ROI of a monthly saving as 36 equal months (``finance.constant_flows``):
+    the figures of a draw whose scenario sets no business case (``draw_savings`` reads the draw's
+    own cash flow from ``compare``).
 
     Payback is ``inf`` when it does not pay back within ``months``; ROI is ``nan`` without an
     investment.
@@ -127,15 +128,16 @@ def at_quantiles(sc: Scenario, u: dict[str, float], label: str = "a draw") -> Sc
 
 def draw_savings(comp: Comparison) -> list[dict]:
     """Per lever scenario of one comparison: the monthly saving (mean and replication variance),
-    the investment and the draw's finance (``lever_finance``)."""
+    the investment and the draw's finance: payback, NPV and ROI of the draw's monthly cash flow
+    (``studies.cashflow``: ramp, growth, inflation, attrition), as ``compare`` reports them."""
     out = []
     base = monthly_cost(comp.baseline)
     for res, row in zip(comp.results, comp.finance.to_dict("records")):
         per_rep = base - monthly_cost(res)
         out.append({"scenario": res.name, "saving_month": row["savings_month"],
                     "replication_variance": float(np.var(per_rep, ddof=1)) if len(per_rep) > 1 else math.nan,
-                    "investment": row["investment"],
-                    **lever_finance(row["savings_month"], row["investment"], row["discount_rate"])})
+                    "investment": row["investment"], "payback_month": float(row["payback_month"]),
+                    "npv_3y": float(row["npv_3y"]), "roi_3y": float(row["roi_3y"])})
     return out
 
 
