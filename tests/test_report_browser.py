@@ -47,17 +47,22 @@ def _keep(png: Path, name: str) -> None:
         shutil.copyfile(png, Path(keep) / name)
 
 
-def _selenium_check(html: Path, png: Path) -> list[dict]:
+def _driver(*arguments: str, log: bool = False):
+    """Headless Debian chromium through chromedriver, with the suite's flags (and ``arguments``)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
-    for f in FLAGS:
+    for f in (*FLAGS, *arguments):
         opts.add_argument(f)
-    opts.add_argument("--window-size=1400,1000")
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    if log:
+        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+
+
+def _selenium_check(html: Path, png: Path) -> list[dict]:
+    driver = _driver("--window-size=1400,1000", log=True)
     try:
         driver.set_page_load_timeout(60)
         driver.get(html.resolve().as_uri())
@@ -128,17 +133,10 @@ def test_compare_report_renders_in_chromium(tmp_path: Path, comparison: Comparis
 def test_compare_report_ranking_fits_a_phone(tmp_path: Path, comparison: Comparison) -> None:  # noqa: F811
     """At 390 px every column of the ranking stays on screen (rows become cards); the page does not
     scroll sideways."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     out = tmp_path / "compare"
     out.mkdir()
     html = write_compare_report(comparison, out)
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for f in FLAGS:
-        opts.add_argument(f)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver = _driver()
     try:
         driver.set_window_size(1400, 900)  # on a desktop the ranking is a plain table
         driver.get(html.resolve().as_uri())
